@@ -1,0 +1,44 @@
+"""The error types the core raises, each carrying what a person needs to act on it."""
+
+from __future__ import annotations
+
+
+class CviError(Exception):
+    """Base class for every error the core raises on purpose."""
+
+
+class ValidationError(CviError):
+    """Bad input: names the field and the reason. Nothing was written."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class NotFound(CviError):
+    """A record that was asked for does not exist in this profile."""
+
+    def __init__(self, kind: str, record_id: str) -> None:
+        super().__init__(f"no {kind} with id {record_id}")
+        self.kind = kind
+        self.record_id = record_id
+
+
+class KeyringUnavailable(CviError):
+    """No secure OS keyring: the store refuses to open rather than fall back to plaintext."""
+
+
+class DatabaseTooNew(CviError):
+    """The profile's database was written by a newer version of the app."""
+
+
+class StaleVersion(CviError):
+    """An edit was based on a version that is no longer current."""
+
+    def __init__(self, kind: str, record_id: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"{kind} {record_id} changed meanwhile: edit was based on version {expected}, "
+            f"current is {current}"
+        )
+        self.current = current

@@ -1,0 +1,93 @@
+"""Referrals and follow-ups: the work that continues after the first response."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import outbox
+from ..clock import parse_instant, to_db
+from ..domain import FollowUp, Referral, ReferralStatus, enum_value, text
+from ..errors import NotFound
+from ..sharing import Audience, RecordKind, org_followup, org_referral
+from ..store.database import Store
+from .audit import audit
+from .incidents import _get_in
+
+
+def _row(db: Database, table: str, record_id: str) -> dict[str, Any]:
+    cursor = db.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id])
+    found = cursor.fetchone()
+    if found is None:
+        raise NotFound(table.rstrip("s"), record_id)
+    return dict(zip([d[0] for d in cursor.description], found, strict=True))
+
+
+def add_referral(store: Store, data: Mapping[str, Any]) -> str:
+    referral = Referral.from_input(data)
+    now = to_db(store.now())
+    with store.write() as db:
+        _get_in(db, referral.incident_id)
+        db.execute(
+            "INSERT INTO referrals (id, incident_id, participant_id, category, status, provider, version, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            [referral.id, referral.incident_id, referral.participant_id, referral.category,
+             referral.status, referral.provider, now, now],
+        )
+        audit(store, db, "add_referral", "referral", referral.id)
+        outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.REFERRAL, referral.id, 1,
+                       org_referral(_row(db, "referrals", referral.id)))
+    return referral.id
+
+
+def update_referral(store: Store, referral_id: str, *, status: str) -> int:
+    new_status = enum_value(ReferralStatus, status, "status")
+    with store.write() as db:
+        current = _row(db, "referrals", referral_id)
+        version = current["version"] + 1
+        db.execute("UPDATE referrals SET status = ?, version = ?, updated_at = ? WHERE id = ?",
+                   [new_status, version, to_db(store.now()), referral_id])
+        audit(store, db, "update_referral", "referral", referral_id, new_status.value)
+        outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.REFERRAL, referral_id, version,
+                       org_referral(_row(db, "referrals", referral_id)))
+    return version
+
+
+def schedule_followup(store: Store, data: Mapping[str, Any]) -> str:
+    followup = FollowUp.from_input(data)
+    with store.write() as db:
+        _get_in(db, followup.incident_id)
+        db.execute(
+            "INSERT INTO followups (id, incident_id, participant_id, due_at, kind, assignee, version, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+            [followup.id, followup.incident_id, followup.participant_id, to_db(followup.due_at),
+             followup.kind, followup.assignee, to_db(store.now())],
+        )
+        audit(store, db, "schedule_followup", "followup", followup.id)
+        outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.FOLLOWUP, followup.id, 1,
+                       org_followup(_row(db, "followups", followup.id)))
+    return followup.id
+
+
+def complete_followup(store: Store, followup_id: str, *, result: str, done_at: object = None) -> int:
+    finished = store.now() if done_at is None else parse_instant(done_at, "done_at")
+    summary = text(result, "result", max_length=2000, required=True)
+    with store.write() as db:
+        current = _row(db, "followups", followup_id)
+        version = current["version"] + 1
+        db.execute("UPDATE followups SET done_at = ?, result = ?, version = ? WHERE id = ?",
+                   [to_db(finished), summary, version, followup_id])
+        audit(store, db, "complete_followup", "followup", followup_id)
+        outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.FOLLOWUP, followup_id, version,
+                       org_followup(_row(db, "followups", followup_id)))
+    return version
+
+
+def referrals_for(store: Store, incident_id: str) -> list[dict[str, Any]]:
+    return store.rows("SELECT * FROM referrals WHERE incident_id = ? ORDER BY created_at", [incident_id])
+
+
+def followups_for(store: Store, incident_id: str) -> list[dict[str, Any]]:
+    return store.rows("SELECT * FROM followups WHERE incident_id = ? ORDER BY due_at", [incident_id])

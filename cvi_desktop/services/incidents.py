@@ -1,0 +1,212 @@
+"""Incidents: record, correct (every version kept), assign, change status, tag themes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import outbox
+from ..clock import to_db
+from ..domain import IncidentFacts, IncidentStatus, Source, ThemeTag, enum_list, enum_value, new_id
+from ..errors import NotFound, StaleVersion, ValidationError
+from ..sharing import Audience, RecordKind, org_incident
+from ..store.database import Store
+from .audit import audit
+
+FACT_FIELDS = tuple(IncidentFacts.__dataclass_fields__)
+
+
+def _facts_row(facts: IncidentFacts) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name, value in asdict(facts).items():
+        if name == "victim_age_bands":
+            row[name] = json.dumps([str(v) for v in value])
+        elif hasattr(value, "isoformat"):
+            row[name] = to_db(value)
+        elif value is not None and hasattr(value, "value"):
+            row[name] = value.value
+        else:
+            row[name] = value
+    return row
+
+
+def get(store: Store, incident_id: str) -> dict[str, Any]:
+    row = store.one("SELECT * FROM incidents WHERE id = ?", [incident_id])
+    if row is None:
+        raise NotFound("incident", incident_id)
+    return row
+
+
+def _get_in(db: Database, incident_id: str) -> dict[str, Any]:
+    cursor = db.execute("SELECT * FROM incidents WHERE id = ?", [incident_id])
+    names = [d[0] for d in cursor.description]
+    row = cursor.fetchone()
+    if row is None:
+        raise NotFound("incident", incident_id)
+    return dict(zip(names, row, strict=True))
+
+
+def _keep_version(store: Store, db: Database, incident_id: str, version: int, facts: dict[str, Any],
+                  by: str) -> None:
+    db.execute(
+        "INSERT INTO incident_versions (incident_id, version, facts, recorded_at, recorded_by) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [incident_id, version, json.dumps(facts, sort_keys=True), to_db(store.now()), by],
+    )
+
+
+def _share_with_org(store: Store, db: Database, incident_id: str) -> None:
+    row = _get_in(db, incident_id)
+    outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.INCIDENT, incident_id, row["version"],
+                   org_incident(row))
+
+
+def record_incident(store: Store, data: Mapping[str, Any], *, themes: Iterable[str] = ()) -> str:
+    """Log an incident the organisation learned of itself (or a CPD one typed in by hand)."""
+    facts = IncidentFacts.from_input(data)
+    tags = enum_list(ThemeTag, list(themes), "themes")
+    incident_id = str(data.get("id") or new_id())
+    now = store.now()
+    row = _facts_row(facts)
+    if row["org_received_at"] is None:
+        row["org_received_at"] = to_db(now)
+    with store.write() as db:
+        db.execute(
+            f"INSERT INTO incidents (id, {', '.join(row)}, status, version, created_at, updated_at) "
+            f"VALUES (?, {', '.join('?' * len(row))}, ?, 1, ?, ?)",
+            [incident_id, *row.values(), IncidentStatus.NEW, to_db(now), to_db(now)],
+        )
+        _keep_version(store, db, incident_id, 1, row, store.actor)
+        for tag in tags:
+            db.execute("INSERT INTO incident_themes (incident_id, tag) VALUES (?, ?)", [incident_id, tag])
+        audit(store, db, "record", "incident", incident_id)
+        if facts.source is not Source.CPD:
+            # A CPD notification reaches the team through the hub; a self-found one must be sent.
+            _share_with_org(store, db, incident_id)
+    return incident_id
+
+
+def correct_incident(store: Store, incident_id: str, changes: Mapping[str, Any], *, base_version: int,
+                     reason: str = "", by: str | None = None) -> int:
+    """A correction of incident facts becomes a new version; the old one stays readable."""
+    current = get(store, incident_id)
+    if current["version"] != base_version:
+        raise StaleVersion("incident", incident_id, base_version, current["version"])
+    unknown = set(changes) - set(FACT_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not an incident fact that can be corrected")
+    merged = {name: current[name] for name in FACT_FIELDS}
+    merged["victim_age_bands"] = json.loads(current["victim_age_bands"])
+    merged.update(changes)
+    row = _facts_row(IncidentFacts.from_input(merged))
+    version = base_version + 1
+    with store.write() as db:
+        db.execute(
+            f"UPDATE incidents SET {', '.join(f'{k} = ?' for k in row)}, version = ?, updated_at = ? "
+            "WHERE id = ? AND version = ?",
+            [*row.values(), version, to_db(store.now()), incident_id, base_version],
+        )
+        _keep_version(store, db, incident_id, version, row, by or store.actor)
+        audit(store, db, "correct", "incident", incident_id, reason)
+    return version
+
+
+def versions(store: Store, incident_id: str) -> list[dict[str, Any]]:
+    """The correction history, oldest first, each with its facts."""
+    found = store.rows(
+        "SELECT * FROM incident_versions WHERE incident_id = ? ORDER BY version", [incident_id]
+    )
+    for row in found:
+        row["facts"] = json.loads(row["facts"])
+    return found
+
+
+def assign(store: Store, incident_id: str, assignee: str | None) -> int:
+    """Assign (or with None, unassign) an incident; the new version goes to the team."""
+    if assignee is not None and store.one("SELECT id FROM staff WHERE id = ?", [assignee]) is None:
+        raise ValidationError("assignee", f"no staff member {assignee!r} in this team")
+    with store.write() as db:
+        current = _get_in(db, incident_id)
+        status = current["status"]
+        if status == IncidentStatus.NEW and assignee is not None:
+            status = IncidentStatus.ASSIGNED
+        version = current["version"] + 1
+        db.execute(
+            "UPDATE incidents SET assignee = ?, status = ?, version = ?, updated_at = ? WHERE id = ?",
+            [assignee, status, version, to_db(store.now()), incident_id],
+        )
+        audit(store, db, "assign", "incident", incident_id)
+        _share_with_org(store, db, incident_id)
+    return version
+
+
+def set_status(store: Store, incident_id: str, status: str) -> int:
+    new_status = enum_value(IncidentStatus, status, "status")
+    with store.write() as db:
+        current = _get_in(db, incident_id)
+        version = current["version"] + 1
+        db.execute(
+            "UPDATE incidents SET status = ?, version = ?, updated_at = ? WHERE id = ?",
+            [new_status, version, to_db(store.now()), incident_id],
+        )
+        audit(store, db, "status", "incident", incident_id, new_status.value)
+        _share_with_org(store, db, incident_id)
+    return version
+
+
+def set_themes(store: Store, incident_id: str, themes: Iterable[str]) -> None:
+    tags = enum_list(ThemeTag, list(themes), "themes")
+    with store.write() as db:
+        _get_in(db, incident_id)
+        db.execute("DELETE FROM incident_themes WHERE incident_id = ?", [incident_id])
+        for tag in sorted(set(tags)):
+            db.execute("INSERT INTO incident_themes (incident_id, tag) VALUES (?, ?)", [incident_id, tag])
+        audit(store, db, "themes", "incident", incident_id)
+
+
+def themes(store: Store, incident_id: str) -> list[str]:
+    return [r["tag"] for r in store.rows(
+        "SELECT tag FROM incident_themes WHERE incident_id = ? ORDER BY tag", [incident_id])]
+
+
+def apply_remote(store: Store, data: Mapping[str, Any], version: int) -> bool:
+    """Apply an incident version that came from the hub (a notification, correction or
+    assignment). Older or equal versions are ignored; local-only fields (coordinates) are kept.
+    Returns True when something changed."""
+    facts = _facts_row(IncidentFacts.from_input(data))
+    hub_fields = {"status", "assignee"} & set(data)
+    with store.write() as db:
+        existing = db.execute("SELECT version FROM incidents WHERE id = ?", [data["id"]]).fetchone()
+        if existing is not None and existing[0] >= version:
+            return False
+        # Coordinates never travel; keep what this laptop knows.
+        facts.pop("latitude")
+        facts.pop("longitude")
+        extra = {k: data[k] for k in hub_fields}
+        if extra.get("assignee") is not None and db.execute(
+                "SELECT 1 FROM staff WHERE id = ?", [extra["assignee"]]).fetchone() is None:
+            db.execute("INSERT INTO staff (id, display_name, role) VALUES (?, ?, 'worker')",
+                       [extra["assignee"], extra["assignee"]])
+        now = to_db(store.now())
+        if existing is None:
+            cols = {**facts, **extra}
+            db.execute(
+                f"INSERT INTO incidents (id, {', '.join(cols)}, version, created_at, updated_at) "
+                f"VALUES (?, {', '.join('?' * len(cols))}, ?, ?, ?)",
+                [data["id"], *cols.values(), version, now, now],
+            )
+            audit(store, db, "receive", "incident", data["id"])
+        else:
+            cols = {**facts, **extra}
+            db.execute(
+                f"UPDATE incidents SET {', '.join(f'{k} = ?' for k in cols)}, version = ?, updated_at = ? "
+                "WHERE id = ?",
+                [*cols.values(), version, now, data["id"]],
+            )
+            audit(store, db, "receive_correction", "incident", data["id"])
+        _keep_version(store, db, data["id"], version, facts, "hub")
+    return True

@@ -1,0 +1,240 @@
+"""Named schema migrations. Each runs in its own transaction, so none can half-apply.
+
+Append new migrations at the end and never edit one that has shipped: profiles in the field
+have recorded its name. The app knows `len(MIGRATIONS)` of them; a database that records a
+name the app does not know was written by a newer app and is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("cvi_desktop")
+
+
+def run_statements(db: Database, script: str) -> None:
+    """Run a script statement by statement inside the caller's transaction.
+
+    `executescript` would COMMIT first and break the one-transaction-per-migration promise.
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending!r}")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    run_statements(
+        db,
+        """
+        CREATE TABLE staff (
+            id TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL
+        );
+        CREATE TABLE incidents (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            rd_number TEXT,
+            incident_type TEXT NOT NULL,
+            occurred_at TEXT NOT NULL,
+            cpd_notified_at TEXT,
+            org_received_at TEXT,
+            district TEXT NOT NULL,
+            beat TEXT,
+            community_area INTEGER,
+            location_type TEXT,
+            block TEXT,
+            latitude REAL,
+            longitude REAL,
+            victims_total INTEGER NOT NULL DEFAULT 0,
+            victims_fatal INTEGER NOT NULL DEFAULT 0,
+            victims_nonfatal INTEGER NOT NULL DEFAULT 0,
+            victim_age_bands TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'new',
+            assignee TEXT REFERENCES staff(id),
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE incident_versions (
+            incident_id TEXT NOT NULL REFERENCES incidents(id),
+            version INTEGER NOT NULL,
+            facts TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_by TEXT NOT NULL,
+            PRIMARY KEY (incident_id, version)
+        );
+        CREATE TABLE response_actions (
+            id TEXT PRIMARY KEY,
+            incident_id TEXT NOT NULL REFERENCES incidents(id),
+            action_type TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            staff_count INTEGER NOT NULL,
+            staff_ids TEXT NOT NULL DEFAULT '[]',
+            outcome TEXT NOT NULL,
+            mediation_result TEXT,
+            retaliation_risk TEXT,
+            risk_basis TEXT NOT NULL DEFAULT '',
+            device_recorded_at TEXT NOT NULL,
+            server_received_at TEXT,
+            recorded_by TEXT NOT NULL
+        );
+        CREATE TABLE participants (
+            id TEXT PRIMARY KEY,
+            incident_id TEXT REFERENCES incidents(id),
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            handle TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            consent INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE referrals (
+            id TEXT PRIMARY KEY,
+            incident_id TEXT NOT NULL REFERENCES incidents(id),
+            participant_id TEXT REFERENCES participants(id),
+            category TEXT NOT NULL,
+            status TEXT NOT NULL,
+            provider TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE followups (
+            id TEXT PRIMARY KEY,
+            incident_id TEXT NOT NULL REFERENCES incidents(id),
+            participant_id TEXT REFERENCES participants(id),
+            due_at TEXT NOT NULL,
+            done_at TEXT,
+            kind TEXT NOT NULL,
+            result TEXT NOT NULL DEFAULT '',
+            assignee TEXT REFERENCES staff(id),
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE notes (
+            id TEXT PRIMARY KEY,
+            incident_id TEXT REFERENCES incidents(id),
+            participant_id TEXT REFERENCES participants(id),
+            body TEXT NOT NULL,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            incident_id TEXT NOT NULL REFERENCES incidents(id),
+            state TEXT NOT NULL,
+            comment TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE incident_themes (
+            incident_id TEXT NOT NULL REFERENCES incidents(id),
+            tag TEXT NOT NULL,
+            PRIMARY KEY (incident_id, tag)
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            audience TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            acknowledged_at TEXT,
+            UNIQUE (audience, kind, record_id, version)
+        );
+        CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE INDEX outbox_state ON outbox(state, seq);
+        CREATE INDEX actions_incident ON response_actions(incident_id, started_at);
+        CREATE INDEX followups_due ON followups(done_at, due_at);
+        """,
+    )
+
+
+@MIGRATIONS()
+def m002_search_and_list_indexes(db: Database) -> None:
+    """Full-text search over incidents and notes, and indexes for the incident list at scale."""
+    run_statements(
+        db,
+        """
+        CREATE INDEX incidents_received ON incidents(org_received_at DESC);
+        CREATE INDEX incidents_status_received ON incidents(status, org_received_at DESC);
+        CREATE INDEX incidents_district_received ON incidents(district, org_received_at DESC);
+        CREATE INDEX incidents_assignee_status ON incidents(assignee, status);
+        CREATE INDEX incidents_occurred ON incidents(occurred_at);
+        CREATE INDEX notes_incident ON notes(incident_id);
+        CREATE INDEX referrals_incident ON referrals(incident_id);
+        CREATE INDEX followups_incident ON followups(incident_id);
+        CREATE INDEX reviews_incident ON reviews(incident_id, created_at);
+        """,
+    )
+    # External-content FTS5 tables kept current by triggers; existing rows are indexed here so
+    # an upgraded profile is searchable straight away.
+    run_statements(
+        db,
+        """
+        CREATE VIRTUAL TABLE incidents_fts USING fts5(
+            rd_number, district, beat, block, incident_type, location_type,
+            content='incidents', content_rowid='rowid', tokenize='unicode61'
+        );
+        INSERT INTO incidents_fts (rowid, rd_number, district, beat, block, incident_type, location_type)
+            SELECT rowid, rd_number, district, beat, block, incident_type, location_type FROM incidents;
+        CREATE TRIGGER incidents_fts_ai AFTER INSERT ON incidents BEGIN
+            INSERT INTO incidents_fts (rowid, rd_number, district, beat, block, incident_type, location_type)
+            VALUES (new.rowid, new.rd_number, new.district, new.beat, new.block, new.incident_type,
+                    new.location_type);
+        END;
+        CREATE TRIGGER incidents_fts_au
+            AFTER UPDATE OF rd_number, district, beat, block, incident_type, location_type ON incidents
+        BEGIN
+            INSERT INTO incidents_fts (incidents_fts, rowid, rd_number, district, beat, block,
+                                       incident_type, location_type)
+            VALUES ('delete', old.rowid, old.rd_number, old.district, old.beat, old.block,
+                    old.incident_type, old.location_type);
+            INSERT INTO incidents_fts (rowid, rd_number, district, beat, block, incident_type, location_type)
+            VALUES (new.rowid, new.rd_number, new.district, new.beat, new.block, new.incident_type,
+                    new.location_type);
+        END;
+        CREATE VIRTUAL TABLE notes_fts USING fts5(
+            body, content='notes', content_rowid='rowid', tokenize='unicode61'
+        );
+        INSERT INTO notes_fts (rowid, body) SELECT rowid, body FROM notes;
+        CREATE TRIGGER notes_fts_ai AFTER INSERT ON notes BEGIN
+            INSERT INTO notes_fts (rowid, body) VALUES (new.rowid, new.body);
+        END;
+        """,
+    )
+
+
+KNOWN_NAMES = tuple(m.name for m in MIGRATIONS._migrations)
+SCHEMA_VERSION = len(KNOWN_NAMES)
