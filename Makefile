@@ -1,0 +1,28 @@
+# Two commands matter: `make run` (the app on its embedded default, with demo data) and
+# `make test` (the whole suite). Both create the virtual environment on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint dist clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	scripts/run-app.sh $(VENV)/bin/cvi-desktop demo
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen scripts/with-keyring.sh --optional $(PY) -m pytest -q
+
+bench: $(STAMP)
+	scripts/with-keyring.sh --optional $(PY) bench/store_bench.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

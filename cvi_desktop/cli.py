@@ -1,0 +1,164 @@
+"""The headless `cvi-desktop` command: what an administrator or a script needs.
+
+`build_parser()` returns the parser and its sub-command group so the outer layers (`sync`,
+`ui`) can add their own commands without the core importing them.
+
+Exit codes: 0 done, 1 done but some input rows were refused, 2 bad usage, 3 the profile could
+not be opened (keyring, newer database), 4 other errors the message explains.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__, outbox
+from .clock import system_clock
+from .errors import CviError, DatabaseTooNew, KeyringUnavailable, ValidationError
+from .paths import data_home, database_path, profile_dir
+from .report import as_csv, as_text
+from .store import keys
+from .store.database import Store, open_profile
+from .transfer import export_csv, import_incidents, import_responses
+
+Handler = Callable[[argparse.Namespace], int]
+
+DEMO_PROFILE = "demo"
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return open_profile(args.profile, home=args.home, actor=args.actor or args.profile)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import seed_demo
+
+    # The demo profile is disposable: start it fresh so the numbers below are what you see.
+    folder = profile_dir(args.profile, args.home)
+    if folder.exists():
+        shutil.rmtree(folder)
+    with _open(args) as store:
+        summary = seed_demo(store, now=system_clock(), days=args.days)
+        counts = outbox.counts(store)
+        print(f"Demo profile {args.profile!r} seeded:")
+        print(f"  {summary.staff} staff, {summary.incidents} incidents, {summary.actions} response actions,")
+        print(f"  {summary.referrals} referrals, {summary.followups} follow-ups, {summary.reviews} reviews")
+        print(f"  {counts['pending']} records waiting to share (notes and names stay on this laptop)")
+        print(f"Data: {store.path} (encrypted; key in the system keyring: {keys.describe()})")
+    return 0
+
+
+def _report_import(kind: str, result: object) -> int:
+    imported = result.imported
+    errors = result.errors
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"Imported {len(imported)} {kind}; refused {len(errors)} rows.")
+    return 1 if errors else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"cvi-desktop: no such file: {path}", file=sys.stderr)
+        return 2
+    with _open(args) as store:
+        if args.kind == "incidents":
+            return _report_import("incidents", import_incidents(store, path))
+        return _report_import("response actions", import_responses(store, path))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        if args.out:
+            with open(args.out, "w", newline="", encoding="utf-8") as handle:
+                count = export_csv(store, args.kind, handle, private_reason=args.include_private)
+            print(f"Exported {count} {args.kind} to {args.out}", file=sys.stderr)
+        else:
+            export_csv(store, args.kind, sys.stdout, private_reason=args.include_private)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        sys.stdout.write(as_csv(store, args.month) if args.format == "csv" else as_text(store, args.month))
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    path = database_path(args.profile, args.home)
+    print(f"cvi-desktop {__version__}")
+    print(f"Data folder: {args.home or data_home()}")
+    print(f"Profile: {args.profile} ({path}{'' if path.exists() else ', not created yet'})")
+    print(f"Keyring: {keys.describe()}")
+    keys.secure_backend()
+    if path.exists():
+        with _open(args) as store:
+            counts = outbox.counts(store)
+            print(f"Schema version: {store.schema_version()}")
+            print("Outbox: " + ", ".join(f"{n} {state}" for state, n in counts.items()))
+    return 0
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    parser = argparse.ArgumentParser(prog="cvi-desktop", description="CVI outreach response log.")
+    parser.add_argument("--version", action="version", version=f"cvi-desktop {__version__}")
+    parser.add_argument("--profile", default=DEMO_PROFILE, help="user profile (default: %(default)s)")
+    parser.add_argument("--home", type=Path, default=None, help="data folder (default: the platform's)")
+    parser.add_argument("--actor", default=None, help="who is acting, for the audit log")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="seed a fresh demo profile and say where it lives")
+    demo.add_argument("--days", type=int, default=30, help="days of demo history (default: %(default)s)")
+    demo.set_defaults(handler=cmd_demo)
+
+    imp = commands.add_parser("import", help="import incidents or response actions from CSV or JSON")
+    imp.add_argument("kind", choices=("incidents", "responses"))
+    imp.add_argument("file")
+    imp.set_defaults(handler=cmd_import)
+
+    exp = commands.add_parser("export", help="export incidents or response actions as CSV")
+    exp.add_argument("kind", choices=("incidents", "actions"))
+    exp.add_argument("--out", help="file to write (default: standard output)")
+    exp.add_argument(
+        "--include-private",
+        metavar="REASON",
+        help="also export private fields; the reason goes to the audit log",
+    )
+    exp.set_defaults(handler=cmd_export)
+
+    rep = commands.add_parser("report", help="the monthly review by district")
+    rep.add_argument("--month", required=True, help="YYYY-MM")
+    rep.add_argument("--format", choices=("text", "csv"), default="text")
+    rep.set_defaults(handler=cmd_report)
+
+    doc = commands.add_parser("doctor", help="where the data is, schema, keyring, outbox")
+    doc.set_defaults(handler=cmd_doctor)
+    return parser, commands
+
+
+def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (KeyringUnavailable, DatabaseTooNew) as exc:
+        print(f"cvi-desktop: {exc}", file=sys.stderr)
+        return 3
+    except ValidationError as exc:
+        print(f"cvi-desktop: {exc.field}: {exc.reason}", file=sys.stderr)
+        return 2
+    except CviError as exc:
+        print(f"cvi-desktop: {exc}", file=sys.stderr)
+        return 4
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, _ = build_parser()
+    return run(parser, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

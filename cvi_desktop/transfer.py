@@ -1,0 +1,165 @@
+"""Import from and export to the files an organisation moving off spreadsheets already has.
+
+Import reads CSV or JSON (a list of objects). Each row is saved on its own, through the same
+services a worker uses: bad rows are reported with line, field and reason, good rows are kept.
+Times without an offset are read as Chicago wall time, as a spreadsheet means them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from .clock import CHICAGO
+from .errors import CviError, NotFound, ValidationError
+from .services import incidents, responses
+from .services.audit import audit
+from .store.database import Store
+
+TIME_FIELDS = ("occurred_at", "cpd_notified_at", "org_received_at", "started_at", "ended_at")
+LIST_FIELDS = ("victim_age_bands", "themes", "staff_ids")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    imported: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number as a person sees it in the file, row) pairs."""
+    if path.suffix.lower() == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, list):
+            raise CviError(f"{path}: expected a JSON list of records")
+        for index, item in enumerate(data, start=1):
+            yield index, item if isinstance(item, dict) else {"_": item}
+        return
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            yield reader.line_num, {k.strip(): v for k, v in row.items() if k}
+
+
+def _normalise(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for name in TIME_FIELDS:
+        value = out.get(name)
+        if isinstance(value, str) and value.strip():
+            try:
+                parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            except ValueError:
+                continue  # left for the domain check, which names the field
+            if parsed.tzinfo is None:
+                out[name] = parsed.replace(tzinfo=CHICAGO)
+    for name in LIST_FIELDS:
+        value = out.get(name)
+        if isinstance(value, str):
+            out[name] = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return {k: (None if v == "" else v) for k, v in out.items()}
+
+
+def import_incidents(store: Store, path: Path) -> ImportResult:
+    result = ImportResult()
+    for line, raw in _rows(path):
+        row = _normalise(raw)
+        try:
+            result.imported.append(
+                incidents.record_incident(store, row, themes=row.pop("themes", None) or ())
+            )
+        except ValidationError as exc:
+            result.errors.append(RowError(line, exc.field, exc.reason))
+        except CviError as exc:
+            result.errors.append(RowError(line, "row", str(exc)))
+    return result
+
+
+def import_responses(store: Store, path: Path) -> ImportResult:
+    """Response actions; each row names its incident by `incident_id` or by `rd_number`."""
+    result = ImportResult()
+    for line, raw in _rows(path):
+        row = _normalise(raw)
+        try:
+            if not row.get("incident_id"):
+                row["incident_id"] = _incident_by_rd(store, row.get("rd_number"))
+            result.imported.append(responses.log_action(store, row))
+        except ValidationError as exc:
+            result.errors.append(RowError(line, exc.field, exc.reason))
+        except NotFound as exc:
+            result.errors.append(RowError(line, "incident_id", str(exc)))
+    return result
+
+
+def _incident_by_rd(store: Store, rd: object) -> str:
+    if not rd:
+        raise ValidationError("incident_id", "give incident_id or rd_number")
+    found = store.scalar(
+        "SELECT id FROM incidents WHERE rd_number = ? ORDER BY version DESC", [str(rd).strip().upper()]
+    )
+    if found is None:
+        raise ValidationError("rd_number", f"no incident with RD number {rd}")
+    return str(found)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+EXPORTS = {
+    "incidents": (
+        "SELECT id, source, rd_number, incident_type, occurred_at, cpd_notified_at, org_received_at, "
+        "district, beat, community_area, location_type, block, victims_total, victims_fatal, "
+        "victims_nonfatal, victim_age_bands, status, assignee, version FROM incidents ORDER BY occurred_at"
+    ),
+    "actions": (
+        "SELECT a.id, a.incident_id, i.rd_number, a.action_type, a.started_at, a.ended_at, a.staff_count, "
+        "a.outcome, a.mediation_result, a.retaliation_risk, a.device_recorded_at FROM response_actions a "
+        "JOIN incidents i ON i.id = a.incident_id ORDER BY a.started_at"
+    ),
+}
+# Private (share class L) columns are added only when asked for, with a reason for the audit log.
+PRIVATE_EXPORTS = {
+    "incidents": ("SELECT id, latitude, longitude FROM incidents", ("latitude", "longitude")),
+    "actions": ("SELECT id, risk_basis FROM response_actions", ("risk_basis",)),
+}
+
+
+def export_csv(store: Store, what: str, out: TextIO, *, private_reason: str | None = None) -> int:
+    if what not in EXPORTS:
+        raise ValidationError("what", f"can export {', '.join(EXPORTS)}")
+    rows = store.rows(EXPORTS[what])
+    columns = list(rows[0]) if rows else []
+    if private_reason is not None:
+        if not private_reason.strip():
+            raise ValidationError("reason", "say why private fields are exported")
+        sql, extra = PRIVATE_EXPORTS[what]
+        private = {r["id"]: r for r in store.rows(sql)}
+        for row in rows:
+            row.update({name: private[row["id"]][name] for name in extra})
+        columns += list(extra)
+        with store.write() as db:
+            audit(store, db, f"export_private_{what}", what, "*", private_reason.strip())
+    writer = csv.DictWriter(out, fieldnames=columns or ["id"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return len(rows)
+
+
+def export_text(store: Store, what: str) -> str:
+    buffer = io.StringIO()
+    export_csv(store, what, buffer)
+    return buffer.getvalue()
