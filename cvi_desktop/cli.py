@@ -27,6 +27,7 @@ from .transfer import export_csv, import_incidents, import_responses
 Handler = Callable[[argparse.Namespace], int]
 
 DEMO_PROFILE = "demo"
+DEMO_MARKER = "DEMO-PROFILE"
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -36,10 +37,17 @@ def _open(args: argparse.Namespace) -> Store:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import seed_demo
 
-    # The demo profile is disposable: start it fresh so the numbers below are what you see.
+    # A demo profile is disposable: start it fresh so the numbers below are what you see. A
+    # profile without the demo marker holds someone's real work and is never replaced.
     folder = profile_dir(args.profile, args.home)
+    marker = folder / DEMO_MARKER
+    if folder.exists() and any(folder.iterdir()) and not marker.exists():
+        raise CviError(f"profile {args.profile!r} holds real data; `demo` only replaces demo profiles. "
+                       "Choose another --profile.")
     if folder.exists():
         shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    marker.write_text("This profile holds invented demo data and may be replaced.\n", encoding="utf-8")
     with _open(args) as store:
         summary = seed_demo(store, now=system_clock(), days=args.days)
         counts = outbox.counts(store)

@@ -369,7 +369,8 @@ class ResponseAction:
         staff_ids = tuple(
             text(s, "staff_ids", max_length=64) for s in (_get(data, "staff_ids") or ()) if s
         )
-        staff_count = whole(_get(data, "staff_count") or max(len(staff_ids), 1), "staff_count", 1)
+        raw_count = _get(data, "staff_count")
+        staff_count = whole(max(len(staff_ids), 1) if _blank(raw_count) else raw_count, "staff_count", 1)
         return cls(
             id=str(_get(data, "id") or new_id()),
             incident_id=text(_get(data, "incident_id"), "incident_id", required=True),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import keyring.backend
 
+from cvi_desktop.store.keys import trust_backend_type
+
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
     priority = 1  # type: ignore[assignment]
@@ -20,3 +22,10 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.secrets.pop((service, username), None)
+
+
+trust_backend_type(MemoryKeyring)
+
+
+class FileKeyring(MemoryKeyring):
+    """Stands in for any backend that keeps secrets in a plain file: the store must refuse it."""

@@ -1,8 +1,9 @@
 """Secrets in the OS keyring: the database key (and, for `sync`, the hub token).
 
-There is no plaintext fallback. If the active keyring backend is the `fail` or `null` backend
-or a file-based one from keyrings.alt, opening a profile raises `KeyringUnavailable` with what
-to install or unlock.
+There is no plaintext fallback. Only the operating systems' own secret stores are trusted
+(an allowlist, so an unknown or file-based backend is refused too); anything else makes
+opening a profile raise `KeyringUnavailable` saying what to install or unlock. Tests may trust
+an in-memory backend explicitly with `trust_backend_type`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,23 @@ SERVICE = "cvi-desktop"
 # A function that returns the database key for a profile, creating it on first use.
 KeySource = Callable[[str], str]
 
-_INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+TRUSTED_MODULES = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.Windows",
+    "keyring.backends.macOS",
+)
+_trusted_types: set[type] = set()
+
+
+def trust_backend_type(kind: type) -> None:
+    """Trust one more backend class (tests register their in-memory keyring this way)."""
+    _trusted_types.add(kind)
+
+
+def _trusted(backend: keyring.backend.KeyringBackend) -> bool:
+    return type(backend) in _trusted_types or type(backend).__module__ in TRUSTED_MODULES
 
 HOW_TO_FIX = (
     "cvi-desktop keeps its database key in the system keyring and will not store it in a file. "
@@ -44,7 +61,7 @@ def describe(backend: keyring.backend.KeyringBackend | None = None) -> str:
 def secure_backend() -> keyring.backend.KeyringBackend:
     """The active backend, if it is one we trust with secrets; otherwise raise."""
     backend = keyring.get_keyring()
-    usable = [b for b in _backends(backend) if not type(b).__module__.startswith(_INSECURE_MODULES)]
+    usable = [b for b in _backends(backend) if _trusted(b)]
     if not usable:
         raise KeyringUnavailable(f"No secure keyring is available ({describe(backend)}). {HOW_TO_FIX}")
     return backend
