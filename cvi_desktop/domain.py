@@ -176,6 +176,8 @@ def new_id() -> str:
 
 
 def enum_value(kind: type[E], value: object, field: str) -> E:
+    if isinstance(value, kind):
+        return value
     try:
         return kind(str(value).strip().lower())
     except ValueError:

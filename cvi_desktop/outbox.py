@@ -27,20 +27,37 @@ class OutboxState(StrEnum):
     SUPERSEDED = "superseded"
 
 
-def enqueue(db: Database, now: datetime, audience: Audience, kind: RecordKind, record_id: str,
-            version: int, data: dict[str, Any]) -> int:
+def enqueue(
+    db: Database,
+    now: datetime,
+    audience: Audience,
+    kind: RecordKind,
+    record_id: str,
+    version: int,
+    data: dict[str, Any],
+) -> int:
     """Freeze one payload into the outbox. Call inside the domain write's transaction."""
     payload = canonical_json(envelope(kind, record_id, version, audience, data))
-    db.execute(
-        "UPDATE outbox SET state = ? WHERE audience = ? AND kind = ? AND record_id = ? "
-        "AND version < ? AND state = ?",
-        [OutboxState.SUPERSEDED, audience, kind, record_id, version, OutboxState.PENDING],
-    )
+    if version > 1:
+        db.execute(
+            "UPDATE outbox SET state = ? WHERE audience = ? AND kind = ? AND record_id = ? "
+            "AND version < ? AND state = ?",
+            [OutboxState.SUPERSEDED, audience, kind, record_id, version, OutboxState.PENDING],
+        )
     cursor = db.execute(
         "INSERT INTO outbox (audience, kind, record_id, version, payload, sha256, size, state, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [audience, kind, record_id, version, payload, content_hash(payload),
-         len(payload.encode("utf-8")), OutboxState.PENDING, to_db(now)],
+        [
+            audience,
+            kind,
+            record_id,
+            version,
+            payload,
+            content_hash(payload),
+            len(payload.encode("utf-8")),
+            OutboxState.PENDING,
+            to_db(now),
+        ],
     )
     return int(cursor.lastrowid)
 
@@ -73,13 +90,21 @@ def mark_sending(store: Store, seqs: list[int]) -> None:
 
 
 def mark_acknowledged(store: Store, seqs: list[int], at: datetime | None = None) -> None:
-    _set(store, seqs, "state = ?, acknowledged_at = ?, last_error = ''",
-         [OutboxState.ACKNOWLEDGED, to_db(at or store.now())])
+    _set(
+        store,
+        seqs,
+        "state = ?, acknowledged_at = ?, last_error = ''",
+        [OutboxState.ACKNOWLEDGED, to_db(at or store.now())],
+    )
 
 
 def mark_retry(store: Store, seqs: list[int], next_attempt_at: datetime, error: str) -> None:
-    _set(store, seqs, "state = ?, next_attempt_at = ?, last_error = ?",
-         [OutboxState.PENDING, to_db(next_attempt_at), error])
+    _set(
+        store,
+        seqs,
+        "state = ?, next_attempt_at = ?, last_error = ?",
+        [OutboxState.PENDING, to_db(next_attempt_at), error],
+    )
 
 
 def quarantine(store: Store, seqs: list[int], reason: str) -> None:

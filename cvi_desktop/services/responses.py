@@ -9,10 +9,10 @@ from typing import Any
 from .. import outbox
 from ..clock import to_db
 from ..domain import IncidentStatus, ResponseAction
+from ..errors import NotFound
 from ..sharing import Audience, RecordKind, org_action
 from ..store.database import Store
 from .audit import audit
-from .incidents import _get_in
 
 
 def log_action(store: Store, data: Mapping[str, Any]) -> str:
@@ -35,12 +35,14 @@ def log_action(store: Store, data: Mapping[str, Any]) -> str:
         "recorded_by": store.actor,
     }
     with store.write() as db:
-        incident = _get_in(db, action.incident_id)
+        found = db.execute("SELECT status FROM incidents WHERE id = ?", [action.incident_id]).fetchone()
+        if found is None:
+            raise NotFound("incident", action.incident_id)
         db.execute(
             f"INSERT INTO response_actions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),
         )
-        if incident["status"] in (IncidentStatus.NEW, IncidentStatus.ASSIGNED):
+        if found[0] in (IncidentStatus.NEW, IncidentStatus.ASSIGNED):
             # Status is the hub's to version; locally it only shows the worker is on it.
             db.execute("UPDATE incidents SET status = ? WHERE id = ?",
                        [IncidentStatus.RESPONDING, action.incident_id])

@@ -1,0 +1,327 @@
+"""Store benchmark: prints figures and ratios against baselines measured in the same run.
+
+- saving one response action (with its audit and outbox rows) vs a bare sqlite3 insert of the
+  same row with the same pragmas (target ≤ 3×);
+- the first page of a filtered, sorted incident list, a full-text search and the monthly
+  report at 100,000 incidents / 500,000 actions (targets ≤ 50 ms, ≤ 50 ms, ≤ 1 s);
+- the encrypted store against an unencrypted one on the same data.
+
+The 100k databases are built once by bulk SQL and cached under $CVI_BENCH_CACHE (default
+/tmp/cvi-bench). Run: `make bench` or `python bench/store_bench.py [--incidents N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlcipher3
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cvi_desktop import queries  # noqa: E402
+from cvi_desktop.clock import to_db  # noqa: E402
+from cvi_desktop.domain import VALID_DISTRICTS  # noqa: E402
+from cvi_desktop.queries import IncidentFilter  # noqa: E402
+from cvi_desktop.services import responses  # noqa: E402
+from cvi_desktop.store import database  # noqa: E402
+from cvi_desktop.store.database import Store  # noqa: E402
+
+KEY = "be" * 32
+WORDS = ("hospital", "mother", "relocation", "porch", "funeral", "cousin", "school", "job", "court", "bus")
+TYPES = ("fatal_shooting", "nonfatal_shooting", "nonshooting_homicide", "shots_fired_no_injury", "other")
+ACTIONS = ("scene", "hospital", "victim_engagement", "family_engagement", "mediation", "referral")
+STATUSES = ("new", "assigned", "responding", "closed", "no_response")
+
+
+def plain_connect(path: Path, key: str) -> sqlcipher3.Connection:
+    """The store's connection without encryption: only for the encrypted-vs-plain comparison."""
+    conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON", "busy_timeout = 10000"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def open_store(path: Path, encrypted: bool) -> Store:
+    original = database._connect
+    if not encrypted:
+        database._connect = plain_connect  # type: ignore[assignment]
+    try:
+        return Store(path, KEY, actor="bench")
+    finally:
+        database._connect = original
+
+
+def seed(store: Store, incidents: int, actions_per: int, rng: random.Random) -> None:
+    districts = sorted(VALID_DISTRICTS)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    span = 3 * 365 * 1440
+    store.db.execute("INSERT INTO staff VALUES ('w1', 'Bench Worker', 'worker')")
+    with store.write() as db:
+        for block in range(0, incidents, 5000):
+            inc_rows, act_rows, note_rows = [], [], []
+            for _ in range(min(5000, incidents - block)):
+                iid = str(uuid.UUID(int=rng.getrandbits(128)))
+                occurred = start + timedelta(minutes=rng.randrange(span))
+                received = occurred + timedelta(minutes=rng.randint(5, 90))
+                district = rng.choice(districts)
+                rd = "J" + "ABCDEFGH"[rng.randrange(8)] + f"{rng.randrange(10**6):06d}"
+                inc_rows.append(
+                    (
+                        iid,
+                        "cpd",
+                        rd,
+                        rng.choice(TYPES),
+                        to_db(occurred),
+                        to_db(received),
+                        district,
+                        district[1:] + f"{rng.randint(11, 35)}",
+                        rng.choice(STATUSES),
+                        "w1" if rng.random() < 0.3 else None,
+                        to_db(received),
+                        to_db(received),
+                    )
+                )
+                for n in range(actions_per):
+                    started = received + timedelta(minutes=rng.randint(10, 600) * (n + 1))
+                    act_rows.append(
+                        (
+                            str(uuid.UUID(int=rng.getrandbits(128))),
+                            iid,
+                            rng.choice(ACTIONS),
+                            to_db(started),
+                            rng.randint(1, 3),
+                            "completed",
+                            to_db(started),
+                            "bench",
+                        )
+                    )
+                if rng.random() < 0.2:
+                    body = " ".join(rng.choice(WORDS) for _ in range(12))
+                    note_rows.append(
+                        (str(uuid.UUID(int=rng.getrandbits(128))), iid, body, "bench", to_db(received))
+                    )
+            db.conn.executemany(
+                "INSERT INTO incidents (id, source, rd_number, incident_type, occurred_at, org_received_at, "
+                "district, beat, status, assignee, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                inc_rows,
+            )
+            db.conn.executemany(
+                "INSERT INTO response_actions (id, incident_id, action_type, started_at, staff_count, "
+                "outcome, device_recorded_at, recorded_by) VALUES (?,?,?,?,?,?,?,?)",
+                act_rows,
+            )
+            db.conn.executemany(
+                "INSERT INTO notes (id, incident_id, body, author, created_at) VALUES (?,?,?,?,?)", note_rows
+            )
+    store.conn.execute("ANALYZE")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def cached_db(cache: Path, incidents: int, actions_per: int, encrypted: bool) -> Path:
+    name = f"{'enc' if encrypted else 'plain'}-{incidents}-{actions_per}-v2.db"
+    path = cache / name
+    if not path.exists():
+        print(f"  building {name} (once; cached in {cache}) ...", flush=True)
+        building = cache / (name + ".building")
+        for stale in cache.glob(name + ".building*"):
+            stale.unlink()
+        began = time.perf_counter()
+        with open_store(building, encrypted) as store:
+            seed(store, incidents, actions_per, random.Random(7))
+        for suffix in ("-wal", "-shm"):
+            Path(str(building) + suffix).unlink(missing_ok=True)
+        building.rename(path)
+        print(f"  built in {time.perf_counter() - began:.1f} s", flush=True)
+    return path
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - began) * 1000)
+    return out
+
+
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def bare_insert_ms(path: Path, repeat: int, encrypted: bool) -> list[float]:
+    """The baseline: the same action row, one bare INSERT per transaction, on a connection with
+    the store's pragmas (the SQLCipher key included when `encrypted`)."""
+    conn = database._connect(path, KEY) if encrypted else sqlite3.connect(path, isolation_level=None)
+    if not encrypted:
+        for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
+            conn.execute(f"PRAGMA {pragma}")
+    conn.execute(
+        "CREATE TABLE response_actions (id TEXT PRIMARY KEY, incident_id TEXT, action_type TEXT, "
+        "started_at TEXT, ended_at TEXT, staff_count INTEGER, staff_ids TEXT, outcome TEXT, "
+        "mediation_result TEXT, retaliation_risk TEXT, risk_basis TEXT, device_recorded_at TEXT, "
+        "server_received_at TEXT, recorded_by TEXT)"
+    )
+    now = to_db(datetime.now(UTC))
+
+    def insert() -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO response_actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                str(uuid.uuid4()),
+                "i",
+                "hospital",
+                now,
+                None,
+                1,
+                '["w1"]',
+                "completed",
+                None,
+                "low",
+                "",
+                now,
+                None,
+                "bench",
+            ),
+        )
+        conn.execute("COMMIT")
+
+    try:
+        return timed(insert, repeat)
+    finally:
+        conn.close()
+
+
+def save_ms(store: Store, incident_id: str, repeat: int) -> list[float]:
+    started = datetime.now(UTC)
+    return timed(
+        lambda: responses.log_action(
+            store,
+            {
+                "incident_id": incident_id,
+                "action_type": "hospital",
+                "started_at": started,
+                "staff_ids": ["w1"],
+                "retaliation_risk": "low",
+            },
+        ),
+        repeat,
+    )
+
+
+def read_figures(store: Store, month: str) -> dict[str, float]:
+    open_011 = IncidentFilter(statuses=("new", "assigned", "responding"), districts=("011",))
+    figures = {
+        "list page, filtered+sorted (ms p50)": statistics.median(
+            timed(lambda: queries.incident_page(store, open_011, limit=50), 30)
+        ),
+        "list page, all by district (ms p50)": statistics.median(
+            timed(lambda: queries.incident_page(store, IncidentFilter(sort="district"), limit=50), 30)
+        ),
+        "full-text search, RD prefix (ms p50)": statistics.median(
+            timed(lambda: queries.search(store, "JA1234"), 30)
+        ),
+        "full-text search, note word (ms p50)": statistics.median(
+            timed(lambda: queries.search(store, "relocation funeral"), 30)
+        ),
+        "monthly report (ms p50)": statistics.median(timed(lambda: queries.monthly_review(store, month), 5)),
+    }
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--actions-per-incident", type=int, default=5)
+    parser.add_argument("--saves", type=int, default=300)
+    args = parser.parse_args()
+    cache = Path(os.environ.get("CVI_BENCH_CACHE", "/tmp/cvi-bench"))
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="cvi-bench-"))
+    print(
+        f"cvi-desktop store benchmark: {args.incidents:,} incidents, "
+        f"{args.incidents * args.actions_per_incident:,} actions"
+    )
+    results: dict[str, dict[str, float]] = {}
+    try:
+        for encrypted in (True, False):
+            label = "encrypted" if encrypted else "unencrypted"
+            source = cached_db(cache, args.incidents, args.actions_per_incident, encrypted)
+            copy = work / f"{label}.db"
+            shutil.copy(source, copy)
+            with open_store(copy, encrypted) as store:
+                incident_id = store.scalar("SELECT id FROM incidents LIMIT 1")
+                saves = save_ms(store, incident_id, args.saves)
+                figures = {
+                    "save action+audit+outbox (ms p50)": statistics.median(saves),
+                    "save action+audit+outbox (ms p95)": pct(saves, 95),
+                }
+                figures.update(read_figures(store, "2025-06"))
+            results[label] = figures
+        bare = bare_insert_ms(work / "bare-enc.db", args.saves, encrypted=True)
+        bare_p50, bare_p95 = statistics.median(bare), pct(bare, 95)
+        plain_bare = bare_insert_ms(work / "bare-plain.db", args.saves, encrypted=False)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    enc, plain = results["encrypted"], results["unencrypted"]
+    width = max(len(k) for k in enc)
+    print(f"\n{'figure':<{width}}  {'encrypted':>10}  {'plain':>10}  {'enc/plain':>9}")
+    for key in enc:
+        print(f"{key:<{width}}  {enc[key]:>10.2f}  {plain[key]:>10.2f}  {enc[key] / plain[key]:>8.2f}x")
+    print(
+        f"{'bare insert, same pragmas (ms p50)':<{width}}  {bare_p50:>10.2f}  "
+        f"{statistics.median(plain_bare):>10.2f}"
+    )
+    print(f"{'bare insert, same pragmas (ms p95)':<{width}}  {bare_p95:>10.2f}  {pct(plain_bare, 95):>10.2f}")
+    save_ratio = enc["save action+audit+outbox (ms p50)"] / bare_p50
+    print(
+        f"save vs bare insert: p50 {save_ratio:.2f}x, p95 "
+        f"{enc['save action+audit+outbox (ms p95)'] / bare_p95:.2f}x (encrypted both); "
+        f"vs bare plain sqlite3 "
+        f"{enc['save action+audit+outbox (ms p50)'] / statistics.median(plain_bare):.2f}x"
+    )
+    checks = [
+        ("save ≤ 3× bare insert (p50)", save_ratio, 3.0, "x"),
+        ("filtered list page ≤ 50 ms", enc["list page, filtered+sorted (ms p50)"], 50.0, " ms"),
+        (
+            "search ≤ 50 ms",
+            max(enc["full-text search, RD prefix (ms p50)"], enc["full-text search, note word (ms p50)"]),
+            50.0,
+            " ms",
+        ),
+        ("monthly report ≤ 1 s", enc["monthly report (ms p50)"], 1000.0, " ms"),
+    ]
+    print()
+    for name, value, limit, unit in checks:
+        print(f"{'PASS' if value <= limit else 'MISS'}  {name}: {value:.2f}{unit}")
+    print(
+        "\nJSON "
+        + json.dumps(
+            {
+                "encrypted": enc,
+                "unencrypted": plain,
+                "bare_p50": bare_p50,
+                "bare_p95": bare_p95,
+                "save_ratio": save_ratio,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
