@@ -1,0 +1,204 @@
+"""Admin helpers on a hub database file: organisations, coverage, tokens, epoch, backup/restore.
+
+Every function takes the hub's db path (or an open `Database`) and works whether or not a
+server is running on that file (SQLite WAL lets the CLI and the server share it). The CLI
+(`cvi-hub org|coverage|token ...`) and the admin HTTP routes call these same functions.
+
+    from sync.hub import admin
+    admin.create_org(db, "acme", "Acme Outreach")
+    admin.add_coverage(db, "acme", "011")
+    token = admin.create_token(db, "staff", org_id="acme", staff_id="w1")  # shown once
+    admin.bump_epoch(db)                                                  # simulate a restore
+
+Tokens are random (`cvi_` + 43 url-safe chars); only their sha256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cvi_desktop.domain import VALID_DISTRICTS
+
+from ..protocol import TokenRole
+from .db import Database
+
+DbLike = str | Path | Database
+
+
+class AdminError(ValueError):
+    """A request an admin made that cannot be done (unknown org, bad role for a token...)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@contextmanager
+def _open(db: DbLike) -> Iterator[Database]:
+    if isinstance(db, Database):
+        yield db
+        return
+    database = Database(db)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_org(db: DbLike, org_id: str, name: str, now: Callable[[], str] = _now) -> None:
+    with _open(db) as database, database.write() as conn:
+        try:
+            conn.execute("INSERT INTO orgs VALUES (?, ?, ?)", (org_id, name, now()))
+        except sqlite3.IntegrityError:
+            raise AdminError(f"organisation {org_id!r} already exists") from None
+
+
+def list_orgs(db: DbLike) -> list[dict[str, Any]]:
+    with _open(db) as database, database.read() as conn:
+        orgs = conn.execute("SELECT id, name FROM orgs ORDER BY id").fetchall()
+        result = []
+        for org in orgs:
+            districts = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT district FROM coverage WHERE org_id = ? ORDER BY district", (org["id"],)
+                )
+            ]
+            result.append({"id": org["id"], "name": org["name"], "districts": districts})
+        return result
+
+
+def add_coverage(db: DbLike, org_id: str, district: str) -> None:
+    """The organisation now receives notifications for this police district (from now on)."""
+    district = district.zfill(3)
+    if district not in VALID_DISTRICTS:
+        raise AdminError(f"{district!r} is not a Chicago police district")
+    with _open(db) as database, database.write() as conn:
+        if conn.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone() is None:
+            raise AdminError(f"no organisation {org_id!r}")
+        conn.execute("INSERT OR IGNORE INTO coverage VALUES (?, ?)", (org_id, district))
+
+
+def remove_coverage(db: DbLike, org_id: str, district: str) -> None:
+    with _open(db) as database, database.write() as conn:
+        conn.execute("DELETE FROM coverage WHERE org_id = ? AND district = ?", (org_id, district.zfill(3)))
+
+
+def create_token_info(
+    db: DbLike, role: str, org_id: str | None = None, staff_id: str | None = None, label: str = ""
+) -> dict[str, Any]:
+    """Make a token; returns its info including `token` (the only time it is available)."""
+    try:
+        token_role = TokenRole(role)
+    except ValueError:
+        raise AdminError(f"role must be one of {', '.join(r.value for r in TokenRole)}") from None
+    if token_role in (TokenRole.STAFF, TokenRole.SUPERVISOR):
+        if not org_id:
+            raise AdminError(f"a {role} token needs an organisation")
+    elif org_id or staff_id:
+        raise AdminError(f"a {role} token belongs to no organisation or staff member")
+    token = "cvi_" + secrets.token_urlsafe(32)
+    created = _now()
+    with _open(db) as database, database.write() as conn:
+        if org_id and conn.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone() is None:
+            raise AdminError(f"no organisation {org_id!r}")
+        cur = conn.execute(
+            "INSERT INTO tokens (token_hash, role, org_id, staff_id, label, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (hash_token(token), token_role.value, org_id, staff_id, label, created),
+        )
+        token_id = cur.lastrowid
+    return {
+        "id": token_id,
+        "role": token_role.value,
+        "org_id": org_id,
+        "staff_id": staff_id,
+        "label": label,
+        "created_at": created,
+        "revoked_at": None,
+        "token": token,
+    }
+
+
+def create_token(
+    db: DbLike, role: str, org_id: str | None = None, staff_id: str | None = None, label: str = ""
+) -> str:
+    """Make a bearer token for `role` (cpd, staff, supervisor, admin) and return it."""
+    return str(create_token_info(db, role, org_id, staff_id, label)["token"])
+
+
+def list_tokens(db: DbLike) -> list[dict[str, Any]]:
+    with _open(db) as database:
+        rows = (
+            database.conn()
+            .execute(
+                "SELECT id, role, org_id, staff_id, label, created_at, revoked_at FROM tokens ORDER BY id"
+            )
+            .fetchall()
+        )
+        return [dict(r) for r in rows]
+
+
+def revoke_token(db: DbLike, token_id: int) -> bool:
+    """Revoke by id; returns False if there is no such live token."""
+    with _open(db) as database, database.write() as conn:
+        cur = conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (_now(), token_id)
+        )
+        return cur.rowcount == 1
+
+
+def epoch(db: DbLike) -> str:
+    with _open(db) as database:
+        return database.epoch()
+
+
+def bump_epoch(db: DbLike) -> str:
+    """Give the hub a new epoch, as after a restore from backup; clients then re-push."""
+    new = secrets.token_hex(16)
+    with _open(db) as database, database.write() as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (new,))
+    return new
+
+
+def expire_cursors(db: DbLike) -> None:
+    """Make every cursor issued so far answer 410 (as if the change log had been compacted)."""
+    with _open(db) as database, database.write() as conn:
+        conn.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'cursor_generation'"
+        )
+
+
+def backup(db: DbLike, dest: str | Path) -> None:
+    """A consistent copy of the hub file (SQLite online backup), e.g. before a restore test."""
+    with _open(db) as database:
+        target = sqlite3.connect(str(dest))
+        try:
+            database.conn().backup(target)
+        finally:
+            target.close()
+
+
+def restore(src: str | Path, db: DbLike) -> str:
+    """Overwrite the hub's data with a backup and bump the epoch; returns the new epoch.
+
+    Works with a server running on `db`: later requests see the restored data.
+    """
+    source = sqlite3.connect(str(src))
+    try:
+        with _open(db) as database:
+            source.backup(database.conn())
+    finally:
+        source.close()
+    return bump_epoch(db)

@@ -1,0 +1,544 @@
+"""The hub's HTTP layer: routes, bearer-token roles, limits, the live channel, request logs.
+
+`create_app(db_path, ...)` builds the FastAPI app; `sync.hub.server.HubServer` runs it. Rules
+live in `service.py`; this module parses, authorises, limits and serialises.
+
+- Roles come from the bearer token (`Authorization: Bearer <token>`): 401 without a valid
+  token, 403 for a role the route does not allow. The organisation comes from the token only.
+- Limits: 413 for a body over `max_body_bytes` or a batch over `max_batch_records`; 429 with
+  Retry-After from a per-token token bucket (`rate_per_second`, `rate_burst`).
+- Logs: one JSON line per request on logger `sync.hub.access`, with the route *template*
+  (never ids, query strings, headers, tokens or bodies).
+- The live channel is a long-poll (`GET /v1/sync/wait`): woken at once by writes in this
+  process, and by a 0.25 s poll of the change log for writes from other processes (CLI).
+"""
+
+# No `from __future__ import annotations` here: FastAPI must resolve the route signatures,
+# which use dependency aliases local to create_app.
+import asyncio
+import json
+import logging
+import math
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+
+from cvi_desktop.sharing import RecordKind
+
+from .. import protocol as p
+from . import admin, service
+from .config import Clock, HubConfig, utc_now
+from .db import Database
+from .faults import FaultPlan
+from .service import Principal
+
+log = logging.getLogger("sync.hub.access")
+
+
+class RateLimiter:
+    """Token bucket per bearer token (keyed by its hash). `take` returns seconds to wait, or None."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self.configure(rate, burst)
+
+    def configure(self, rate: float, burst: int) -> None:
+        with self._lock:
+            self.rate, self.burst = rate, burst
+            self._buckets.clear()
+
+    def take(self, key: str) -> float | None:
+        with self._lock:
+            if self.rate <= 0:
+                return None
+            now = time.monotonic()
+            tokens, last = self._buckets.get(key, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[key] = (tokens - 1.0, now)
+                return None
+            self._buckets[key] = (tokens, now)
+            return (1.0 - tokens) / self.rate
+
+
+class Notifier:
+    """Wakes long-poll waiters when this process commits a change."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+        self.closing = False
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop, self._event = loop, asyncio.Event()
+
+    def bump(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._fire)
+
+    def _fire(self) -> None:
+        event, self._event = self._event, asyncio.Event()
+        if event is not None:
+            event.set()
+
+    async def wait(self, timeout: float) -> None:
+        event = self._event
+        if event is None:
+            await asyncio.sleep(timeout)
+            return
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+
+
+# Error bodies documented on routes.
+_E = {"model": p.ErrorBody}
+_AUTH = {401: _E, 403: _E, 429: _E}
+
+ORG_ROLES = (p.TokenRole.STAFF, p.TokenRole.SUPERVISOR)
+
+
+def create_app(
+    db_path: str | Path,
+    config: HubConfig | None = None,
+    faults: FaultPlan | None = None,
+    clock: Clock = utc_now,
+    test_hooks: bool = False,
+) -> FastAPI:
+    """Build the hub app on `db_path` (created if missing). `test_hooks` exposes /v1/test/*."""
+    cfg = config or HubConfig()
+    plan = faults or FaultPlan()
+    db = Database(db_path)
+    limiter = RateLimiter(cfg.rate_per_second, cfg.rate_burst)
+    notifier = Notifier()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        notifier.attach(asyncio.get_running_loop())
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="CVI sharing hub",
+        version=f"{p.PROTOCOL_VERSION}.0",
+        description="Reference sharing endpoint: CPD notifications in, organisation sync, CPD projections "
+        "and monthly aggregates out. Bearer tokens; the organisation comes from the token.",
+        lifespan=lifespan,
+    )
+    app.state.db, app.state.config, app.state.faults = db, cfg, plan
+    app.state.limiter, app.state.notifier = limiter, notifier
+
+    # --- auth -----------------------------------------------------------------------------
+
+    def require(*roles: p.TokenRole) -> Callable[[Request], Principal]:
+        def dependency(request: Request) -> Principal:
+            header = request.headers.get("authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise HTTPException(401, "sign-in needed", headers={"WWW-Authenticate": "Bearer"})
+            wait = limiter.take(admin.hash_token(token.strip()))
+            if wait is not None:
+                raise HTTPException(
+                    429, "too many requests", headers={"Retry-After": str(max(1, math.ceil(wait)))}
+                )
+            principal = service.authenticate(db, token.strip())
+            if principal is None:
+                raise HTTPException(401, "sign-in needed", headers={"WWW-Authenticate": "Bearer"})
+            request.state.role, request.state.org = principal.role.value, principal.org_id
+            if principal.role not in roles:
+                raise HTTPException(403, "this role may not use this route")
+            return principal
+
+        return dependency
+
+    Org = Annotated[Principal, Depends(require(*ORG_ROLES))]
+    Supervisor = Annotated[Principal, Depends(require(p.TokenRole.SUPERVISOR))]
+    Cpd = Annotated[Principal, Depends(require(p.TokenRole.CPD))]
+    Admin = Annotated[Principal, Depends(require(p.TokenRole.ADMIN))]
+
+    # --- middleware: faults and request logs ------------------------------------------------
+
+    @app.middleware("http")
+    async def faults_and_logs(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        path = request.url.path
+        response: Response
+        verdict = plan.before(path) if not path.startswith("/v1/test/") else None
+        if verdict is not None and verdict.delay:
+            await asyncio.sleep(verdict.delay)
+        if verdict is not None and verdict.status is not None:
+            headers = {"Retry-After": str(math.ceil(verdict.retry_after))} if verdict.retry_after else {}
+            response = JSONResponse({"detail": "injected fault"}, status_code=verdict.status, headers=headers)
+        else:
+            response = await call_next(request)
+        route = request.scope.get("route")
+        log.info(
+            json.dumps(
+                {
+                    "ts": utc_now().isoformat(timespec="milliseconds"),
+                    "rid": uuid.uuid4().hex[:12],
+                    "method": request.method,
+                    "route": getattr(route, "path", None) or "(unmatched)",
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "role": getattr(request.state, "role", None),
+                    "org": getattr(request.state, "org", None),
+                }
+            )
+        )
+        return response
+
+    @app.exception_handler(sqlite3.OperationalError)
+    async def busy(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+        # Locked or full database: nothing was committed, the client should retry later.
+        return JSONResponse({"detail": "hub storage busy"}, status_code=503, headers={"Retry-After": "2"})
+
+    # --- sync ------------------------------------------------------------------------------
+
+    @app.get("/v1/health", response_model=p.Health, tags=["sync"])
+    def health() -> p.Health:
+        return p.Health(
+            status="ok", epoch=db.epoch(), protocol=p.PROTOCOL_VERSION, server_time=service.iso(clock())
+        )
+
+    @app.get("/v1/sync/config", response_model=p.SyncConfig, tags=["sync"], responses=_AUTH)
+    def sync_config(_: Org) -> p.SyncConfig:
+        return p.SyncConfig(
+            protocol=p.PROTOCOL_VERSION,
+            epoch=db.epoch(),
+            max_batch_records=cfg.max_batch_records,
+            max_body_bytes=cfg.max_body_bytes,
+            max_pull_limit=cfg.max_pull_limit,
+            max_wait_seconds=cfg.max_wait_seconds,
+            min_client_version=cfg.min_client_version,
+        )
+
+    @app.post(
+        "/v1/sync/push",
+        response_model=p.PushResponse,
+        tags=["sync"],
+        responses={**_AUTH, 400: _E, 413: _E, 503: _E},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}},
+            }
+        },
+    )
+    async def push(request: Request, principal: Org) -> Response:
+        """Store a batch of records; one result per record (see PushResult/ResultStatus)."""
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > cfg.max_body_bytes:
+            raise HTTPException(413, f"body over {cfg.max_body_bytes} bytes")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > cfg.max_body_bytes:
+                raise HTTPException(413, f"body over {cfg.max_body_bytes} bytes")
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise HTTPException(400, "body is not JSON") from None
+        if (
+            not isinstance(payload, dict)
+            or set(payload) != {"records"}
+            or not isinstance(payload["records"], list)
+        ):
+            raise HTTPException(400, 'body must be {"records": [...]}')
+        records: list[Any] = payload["records"]
+        if len(records) > cfg.max_batch_records:
+            raise HTTPException(413, f"more than {cfg.max_batch_records} records in one batch")
+        ids = [r["id"] for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)]
+        injected = plan.push_body(len(body), ids)
+        if injected is not None:
+            raise HTTPException(injected, "injected fault")
+        results = await anyio.to_thread.run_sync(service.push, db, principal, records, clock())
+        notifier.bump()
+        omit, garble = plan.push_done()
+        answer = p.PushResponse(
+            epoch=db.epoch(),
+            server_time=service.iso(clock()),
+            results=[r for r in results if r.id not in omit],
+        )
+        text = answer.model_dump_json()
+        if garble == "truncate":
+            text = text[: max(1, len(text) // 2)]
+        elif garble == "invalid":
+            text = "<html>proxy error</html>"
+        return Response(text, media_type="application/json")
+
+    @app.get("/v1/sync/pull", response_model=p.PullResponse, tags=["sync"], responses={**_AUTH, 410: _E})
+    def pull(
+        principal: Org, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=10_000)] = 500
+    ) -> p.PullResponse:
+        """Changes for the caller's organisation after `cursor` (none: from the beginning)."""
+        try:
+            return service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))
+        except service.CursorGone as exc:
+            raise HTTPException(410, f"cursor gone: {exc}; pull again without a cursor") from None
+
+    @app.get("/v1/sync/wait", response_model=p.PullResponse, tags=["sync"], responses={**_AUTH, 410: _E})
+    async def wait(
+        principal: Org,
+        cursor: str | None = None,
+        timeout: Annotated[float, Query(ge=0, le=300)] = 25.0,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
+    ) -> p.PullResponse:
+        """Long-poll: like pull, but holds the request until there is a change or `timeout` passes."""
+        org = principal.org_id or ""
+        try:
+            seq = await anyio.to_thread.run_sync(service.decode_cursor, db, cursor)
+        except service.CursorGone as exc:
+            raise HTTPException(410, f"cursor gone: {exc}; pull again without a cursor") from None
+        deadline = time.monotonic() + min(timeout, cfg.max_wait_seconds)
+        while True:
+            latest = await anyio.to_thread.run_sync(service.latest_seq, db, org)
+            remaining = deadline - time.monotonic()
+            if latest > seq or remaining <= 0 or notifier.closing:
+                break
+            await notifier.wait(min(0.25, remaining))
+        try:
+            return await anyio.to_thread.run_sync(
+                service.pull, db, principal, cursor, min(limit, cfg.max_pull_limit)
+            )
+        except service.CursorGone as exc:
+            raise HTTPException(410, f"cursor gone: {exc}; pull again without a cursor") from None
+
+    @app.get(
+        "/v1/records/{kind}/{record_id}",
+        response_model=p.RecordOut,
+        tags=["org"],
+        responses={**_AUTH, 404: _E},
+    )
+    def get_record(
+        principal: Org, kind: RecordKind, record_id: Annotated[str, PathParam(max_length=128)]
+    ) -> p.RecordOut:
+        """The current version of one of the caller's organisation's records (audience org)."""
+        found = service.get_record(db, principal, kind.value, record_id)
+        if found is None:
+            raise HTTPException(404, "not found")
+        return found
+
+    @app.post(
+        "/v1/incidents/{incident_id}/assign",
+        response_model=p.RecordOut,
+        tags=["org"],
+        responses={**_AUTH, 404: _E, 409: _E},
+    )
+    def assign(
+        principal: Supervisor, incident_id: Annotated[str, PathParam(max_length=128)], body: p.AssignRequest
+    ) -> p.RecordOut | JSONResponse:
+        """Supervisor (re)assigns an incident: a new incident version for the org's devices."""
+        try:
+            out = service.assign(db, principal, incident_id, body.assignee, body.base_version, clock())
+        except service.StaleBase as exc:
+            return JSONResponse(
+                {"detail": "stale base version", "current_version": exc.current_version}, status_code=409
+            )
+        if out is None:
+            raise HTTPException(404, "not found")
+        notifier.bump()
+        return out
+
+    # --- CPD -------------------------------------------------------------------------------
+
+    @app.post(
+        "/v1/cpd/notifications",
+        response_model=p.NotificationResult,
+        status_code=201,
+        tags=["cpd"],
+        responses={**_AUTH, 409: _E},
+    )
+    def post_notification(_: Cpd, body: p.Notification, response: Response) -> p.NotificationResult:
+        """New notification, routed to every organisation covering its district (201; 200 if a repeat)."""
+        try:
+            result = service.post_notification(db, body, clock())
+        except service.NotificationConflict:
+            raise HTTPException(409, "notification exists with other content; PUT a correction") from None
+        if result.status is p.NotificationStatus.UNCHANGED:
+            response.status_code = 200
+        notifier.bump()
+        return result
+
+    @app.put(
+        "/v1/cpd/notifications/{notification_id}",
+        response_model=p.NotificationResult,
+        tags=["cpd"],
+        responses={**_AUTH, 404: _E},
+    )
+    def correct_notification(
+        _: Cpd, notification_id: Annotated[str, PathParam(max_length=128)], body: p.NotificationCorrection
+    ) -> p.NotificationResult:
+        """Correction: a new version, routed again (to new covering organisations too)."""
+        result = service.correct_notification(db, notification_id, body, clock())
+        if result is None:
+            raise HTTPException(404, "not found")
+        notifier.bump()
+        return result
+
+    @app.get("/v1/cpd/records", response_model=p.CpdRecordsPage, tags=["cpd"], responses=_AUTH)
+    def cpd_records(
+        _: Cpd, since: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> p.CpdRecordsPage:
+        """Response records (CPD's projection), every version, in the order the hub received them."""
+        return service.cpd_records(db, since, limit)
+
+    @app.get("/v1/cpd/monthly", response_model=p.MonthlyReport, tags=["cpd"], responses=_AUTH)
+    def cpd_monthly(_: Cpd, month: Annotated[str, Query(pattern=service.MONTH.pattern)]) -> p.MonthlyReport:
+        """Monthly review figures by district (incidents that occurred in the month, Chicago time)."""
+        try:
+            return service.monthly(db, month)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+
+    # --- admin -----------------------------------------------------------------------------
+
+    @app.get("/v1/admin/orgs", response_model=list[p.OrgOut], tags=["admin"], responses=_AUTH)
+    def list_orgs(_: Admin) -> list[dict[str, Any]]:
+        return admin.list_orgs(db)
+
+    @app.post(
+        "/v1/admin/orgs",
+        response_model=p.OrgOut,
+        status_code=201,
+        tags=["admin"],
+        responses={**_AUTH, 409: _E},
+    )
+    def create_org(_: Admin, body: p.OrgIn) -> p.OrgOut:
+        try:
+            admin.create_org(db, body.id, body.name)
+        except admin.AdminError as exc:
+            raise HTTPException(409, str(exc)) from None
+        return p.OrgOut(id=body.id, name=body.name, districts=[])
+
+    @app.post("/v1/admin/coverage", status_code=204, tags=["admin"], responses={**_AUTH, 404: _E})
+    def add_coverage(_: Admin, body: p.CoverageIn) -> Response:
+        try:
+            admin.add_coverage(db, body.org_id, body.district)
+        except admin.AdminError as exc:
+            raise HTTPException(404, str(exc)) from None
+        return Response(status_code=204)
+
+    @app.get("/v1/admin/tokens", response_model=list[p.TokenInfo], tags=["admin"], responses=_AUTH)
+    def list_tokens(_: Admin) -> list[dict[str, Any]]:
+        return admin.list_tokens(db)
+
+    @app.post(
+        "/v1/admin/tokens",
+        response_model=p.TokenCreated,
+        status_code=201,
+        tags=["admin"],
+        responses={**_AUTH, 400: _E},
+    )
+    def create_token(_: Admin, body: p.TokenIn) -> dict[str, Any]:
+        try:
+            return admin.create_token_info(db, body.role.value, body.org_id, body.staff_id, body.label)
+        except admin.AdminError as exc:
+            raise HTTPException(400, str(exc)) from None
+
+    @app.post(
+        "/v1/admin/tokens/{token_id}/revoke", status_code=204, tags=["admin"], responses={**_AUTH, 404: _E}
+    )
+    def revoke_token(_: Admin, token_id: int) -> Response:
+        if not admin.revoke_token(db, token_id):
+            raise HTTPException(404, "not found")
+        return Response(status_code=204)
+
+    # --- test hooks (never in the schema; only when started with test_hooks) ----------------
+
+    if test_hooks:
+
+        @app.post("/v1/test/faults", include_in_schema=False)
+        def arm_fault(spec: dict[str, Any]) -> dict[str, str]:
+            try:
+                plan.apply(spec)
+            except (TypeError, ValueError) as exc:
+                raise HTTPException(400, str(exc)) from None
+            return {"status": "armed"}
+
+        @app.post("/v1/test/epoch", include_in_schema=False)
+        def bump_epoch() -> dict[str, str]:
+            return {"epoch": admin.bump_epoch(db)}
+
+        @app.post("/v1/test/expire-cursors", include_in_schema=False)
+        def expire_cursors() -> dict[str, str]:
+            admin.expire_cursors(db)
+            return {"status": "expired"}
+
+        @app.post("/v1/test/rate-limit", include_in_schema=False)
+        def rate_limit(spec: dict[str, float]) -> dict[str, str]:
+            limiter.configure(float(spec.get("rate_per_second", 0)), int(spec.get("burst", 1)))
+            return {"status": "set"}
+
+    app.openapi = lambda: openapi_schema(app)  # type: ignore[method-assign]
+    return app
+
+
+def _lift_defs(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    for name, sub in schema.pop("$defs", {}).items():
+        components.setdefault(name, sub)
+    return schema
+
+
+def openapi_schema(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema plus the push body, which the route validates per record by hand."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    ref = "#/components/schemas/{model}"
+    components["PushRecord"] = _lift_defs(p.PushRecord.model_json_schema(ref_template=ref), components)
+    components["PushRequest"] = {
+        "title": "PushRequest",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["records"],
+        "properties": {
+            "records": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/PushRecord"},
+                "description": "Validated one by one: a bad record gets its own result.",
+            }
+        },
+    }
+    for model in (
+        p.OrgIncident,
+        p.OrgAction,
+        p.OrgReferral,
+        p.OrgFollowup,
+        p.OrgReview,
+        p.ResponseRecordData,
+    ):
+        components[model.__name__] = _lift_defs(model.model_json_schema(ref_template=ref), components)
+    schema["components"]["schemas"] = dict(sorted(components.items()))
+    schema["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    schema["security"] = [{"bearer": []}]
+    app.openapi_schema = schema
+    return schema
+
+
+def write_openapi(path: str | Path) -> None:
+    """Regenerate the committed OpenAPI file (the app is built on a throwaway database)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Path(tmp) / "hub.sqlite3")
+        text = json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
+        app.state.db.close()
+    Path(path).write_text(text, encoding="utf-8")

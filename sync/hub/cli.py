@@ -1,0 +1,199 @@
+"""`cvi-hub`: run and administer a hub on one SQLite file.
+
+    cvi-hub serve --db hub.sqlite3 [--host 127.0.0.1] [--port 0] [--test-hooks] [--rate 200 --burst 1000]
+    cvi-hub org add ID NAME --db F        cvi-hub org list --db F
+    cvi-hub coverage add ORG DISTRICT --db F
+    cvi-hub token create --db F --role staff --org ORG [--staff-id ID] [--label TEXT]
+    cvi-hub token list --db F             cvi-hub token revoke TOKEN_ID --db F
+    cvi-hub notify --db F --json FILE|-   (post a CPD notification as an integration would)
+    cvi-hub epoch --db F [--bump]
+    cvi-hub openapi [--write PATH]        (print or write the OpenAPI description)
+
+`serve` prints one line `cvi-hub listening on http://HOST:PORT` (flushed) once it accepts
+connections, then JSON request logs on stderr; SIGINT/SIGTERM stop it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..protocol import Notification
+from . import admin, service
+from .config import HubConfig, utc_now
+from .db import Database
+
+
+def _print(obj: Any) -> None:
+    print(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .server import HubServer
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access = logging.getLogger("sync.hub.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    config = HubConfig(
+        rate_per_second=args.rate,
+        rate_burst=args.burst,
+        max_body_bytes=args.max_body_bytes,
+        max_batch_records=args.max_batch,
+    )
+    hub = HubServer(args.db, args.host, args.port, config=config, test_hooks=args.test_hooks)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        threading.Thread(target=hub.stop, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    ready = threading.Event()
+    threading.Thread(
+        target=lambda: (ready.wait(), print(f"cvi-hub listening on {hub.url}", flush=True)), daemon=True
+    ).start()
+    hub.serve_forever(ready)
+    return 0
+
+
+def _notify(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.json == "-" else Path(args.json).read_text(encoding="utf-8")
+    try:
+        body = Notification.model_validate_json(text)
+    except ValidationError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    database = Database(args.db)
+    try:
+        if args.correct:
+            data = json.loads(text)
+            data.pop("id", None)
+            from ..protocol import NotificationCorrection
+
+            result = service.correct_notification(
+                database, body.id, NotificationCorrection.model_validate(data), utc_now()
+            )
+            if result is None:
+                print(f"no notification {body.id}", file=sys.stderr)
+                return 1
+        else:
+            result = service.post_notification(database, body, utc_now())
+    except service.NotificationConflict:
+        print("a notification with this id exists with other content; use --correct", file=sys.stderr)
+        return 1
+    finally:
+        database.close()
+    _print(result.model_dump(mode="json"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cvi-hub", description="CVI sharing hub")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", required=True, help="hub SQLite file (created if missing)")
+        return p
+
+    serve = with_db(sub.add_parser("serve", help="run the HTTP service"))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="0 picks a free port (printed)")
+    serve.add_argument("--test-hooks", action="store_true", help="expose /v1/test/* fault hooks (tests only)")
+    serve.add_argument("--rate", type=float, default=HubConfig.rate_per_second, help="requests/s per token")
+    serve.add_argument("--burst", type=int, default=HubConfig.rate_burst)
+    serve.add_argument("--max-body-bytes", type=int, default=HubConfig.max_body_bytes)
+    serve.add_argument("--max-batch", type=int, default=HubConfig.max_batch_records)
+
+    org = sub.add_parser("org").add_subparsers(dest="action", required=True)
+    add = with_db(org.add_parser("add"))
+    add.add_argument("org_id")
+    add.add_argument("name")
+    with_db(org.add_parser("list"))
+
+    coverage = sub.add_parser("coverage").add_subparsers(dest="action", required=True)
+    cov = with_db(coverage.add_parser("add"))
+    cov.add_argument("org_id")
+    cov.add_argument("district")
+
+    token = sub.add_parser("token").add_subparsers(dest="action", required=True)
+    create = with_db(token.add_parser("create"))
+    create.add_argument("--role", required=True, choices=["cpd", "staff", "supervisor", "admin"])
+    create.add_argument("--org")
+    create.add_argument("--staff-id")
+    create.add_argument("--label", default="")
+    with_db(token.add_parser("list"))
+    revoke = with_db(token.add_parser("revoke"))
+    revoke.add_argument("token_id", type=int)
+
+    notify = with_db(sub.add_parser("notify", help="post a CPD notification (JSON, see Notification schema)"))
+    notify.add_argument("--json", required=True, help="file with the notification JSON, or - for stdin")
+    notify.add_argument("--correct", action="store_true", help="post it as a correction of an existing id")
+
+    epoch = with_db(sub.add_parser("epoch", help="show (or --bump) the hub epoch"))
+    epoch.add_argument("--bump", action="store_true")
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI description")
+    openapi.add_argument("--write", metavar="PATH")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        match (args.command, getattr(args, "action", None)):
+            case ("serve", _):
+                return _serve(args)
+            case ("org", "add"):
+                admin.create_org(args.db, args.org_id, args.name)
+            case ("org", "list"):
+                _print(admin.list_orgs(args.db))
+            case ("coverage", "add"):
+                admin.add_coverage(args.db, args.org_id, args.district)
+            case ("token", "create"):
+                info = admin.create_token_info(args.db, args.role, args.org, args.staff_id, args.label)
+                print(info["token"])
+                print(f"token id {info['id']}; shown once, stored only as a hash", file=sys.stderr)
+            case ("token", "list"):
+                _print(admin.list_tokens(args.db))
+            case ("token", "revoke"):
+                if not admin.revoke_token(args.db, args.token_id):
+                    print(f"no live token {args.token_id}", file=sys.stderr)
+                    return 1
+            case ("notify", _):
+                return _notify(args)
+            case ("epoch", _):
+                print(admin.bump_epoch(args.db) if args.bump else admin.epoch(args.db))
+            case ("openapi", _):
+                if args.write:
+                    from .app import write_openapi
+
+                    write_openapi(args.write)
+                else:
+                    import tempfile
+
+                    from .app import create_app
+
+                    with tempfile.TemporaryDirectory() as tmp:
+                        app = create_app(Path(tmp) / "hub.sqlite3")
+                        _print(app.openapi())
+                        app.state.db.close()
+    except admin.AdminError as exc:
+        print(f"cvi-hub: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The hub's SQLite store: schema, connections and transactions.
+
+One file, WAL, `synchronous=FULL`; every write is one `BEGIN IMMEDIATE` transaction, so writers
+are serialised and the change sequence (`changes.seq`) is assigned in commit order. That is
+what makes the pull cursor gap-free: a reader can never see seq N+1 before seq N committed.
+
+Tables:
+- `meta`: epoch (random id made with the file; bumped to simulate a restore),
+  cursor_generation (bumped to expire every cursor issued so far).
+- `orgs`, `coverage` (org -> police district), `tokens` (sha256 of the bearer token only).
+- `notifications`: every version CPD posted; `routes`: which org got it and when.
+- `records`: every stored record version, per organisation, unique on
+  (org_id, audience, kind, id, version) -- the idempotency key, scoped by org so one
+  organisation's ids can never collide with (or reveal) another's.
+- `changes`: the per-hub monotonically increasing change log that pull pages through.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS orgs (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS coverage (
+    org_id TEXT NOT NULL REFERENCES orgs(id), district TEXT NOT NULL,
+    PRIMARY KEY (org_id, district)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    org_id TEXT REFERENCES orgs(id),
+    staff_id TEXT,
+    label TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS notifications (
+    id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+);
+CREATE TABLE IF NOT EXISTS routes (
+    notification_id TEXT NOT NULL, org_id TEXT NOT NULL, routed_at TEXT NOT NULL,
+    PRIMARY KEY (notification_id, org_id)
+);
+CREATE TABLE IF NOT EXISTS records (
+    rowid INTEGER PRIMARY KEY,
+    org_id TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    base_version INTEGER,
+    sha256 TEXT NOT NULL,
+    data TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    token_id INTEGER,
+    flag TEXT,
+    server_received_at TEXT NOT NULL,
+    UNIQUE (org_id, audience, kind, id, version)
+);
+CREATE INDEX IF NOT EXISTS records_cpd ON records (audience, rowid);
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id TEXT NOT NULL,
+    record_rowid INTEGER NOT NULL REFERENCES records(rowid),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_org ON changes (org_id, seq);
+"""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what
+    # the code says it is.
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+class Database:
+    """Thread-local connections to one hub file. Safe to share across threads."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        init_db(self.path)
+
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; commits on success (durably: synchronous=FULL)."""
+        conn = self.conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several SELECTs."""
+        conn = self.conn()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def epoch(self) -> str:
+        value = self.meta("epoch")
+        assert value is not None
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+
+def init_db(path: Path) -> None:
+    """Create the schema and the epoch if the file is new; a no-op otherwise."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _connect(path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('epoch', ?)", (uuid.uuid4().hex,))
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('cursor_generation', '0')")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()

@@ -1,0 +1,769 @@
+"""The hub's rules, independent of HTTP: push, pull, notifications, assignment, CPD views.
+
+Every function takes a `Database`, the caller's `Principal` where it matters, and `now`
+(the hub's clock, injected so tests control receipt times). The HTTP layer (`app.py`) only
+parses, authorises and serialises.
+
+Key rules (see sync.md):
+- Idempotency: `INSERT ... ON CONFLICT DO NOTHING` on the unique key first, then compare the
+  stored hash; never check-then-insert.
+- A batch is one write transaction with one SAVEPOINT per record, so a record that fails
+  rolls back alone and every record gets a result; results leave only after COMMIT.
+- Organisation scope comes from the principal (the token), never from a body; lookups of
+  another organisation's ids find nothing, exactly like ids that do not exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ValidationError
+
+from cvi_desktop.domain import QUALIFYING_ACTIONS
+from cvi_desktop.sharing import INCIDENT_S, Audience, RecordKind, canonical_json, content_hash
+
+from ..protocol import (
+    DATA_MODELS,
+    Change,
+    ChangeOrigin,
+    CpdRecord,
+    CpdRecordsPage,
+    DistrictMonth,
+    FieldError,
+    FlagReason,
+    LatencyStats,
+    MonthlyReport,
+    Notification,
+    NotificationCorrection,
+    NotificationResult,
+    NotificationStatus,
+    PullResponse,
+    PushRecord,
+    PushResult,
+    RecordOut,
+    RejectReason,
+    ResultStatus,
+    TokenRole,
+)
+from .admin import hash_token
+from .db import Database
+
+CHICAGO = ZoneInfo("America/Chicago")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, from the bearer token alone."""
+
+    token_id: int
+    role: TokenRole
+    org_id: str | None
+    staff_id: str | None
+
+
+class CursorGone(Exception):
+    """The cursor is unknown, from another epoch, or older than the retained change log (410)."""
+
+
+class StaleBase(Exception):
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"current version is {current_version}")
+        self.current_version = current_version
+
+
+class NotificationConflict(Exception):
+    """POST of an existing notification id with different content: use PUT to correct."""
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _parse_instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def envelope_hash(kind: str, record_id: str, version: int, audience: str, data: Mapping[str, Any]) -> str:
+    return content_hash(
+        canonical_json(
+            {"kind": kind, "id": record_id, "version": version, "audience": audience, "data": data}
+        )
+    )
+
+
+def authenticate(db: Database, token: str) -> Principal | None:
+    row = (
+        db.conn()
+        .execute(
+            "SELECT id, role, org_id, staff_id FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
+            (hash_token(token),),
+        )
+        .fetchone()
+    )
+    if row is None:
+        return None
+    return Principal(row["id"], TokenRole(row["role"]), row["org_id"], row["staff_id"])
+
+
+# --- push --------------------------------------------------------------------------------------
+
+# Kinds only a supervisor's device may send: CPD only gets what a supervisor approved.
+_SUPERVISOR_KINDS = {(Audience.CPD, RecordKind.RESPONSE_RECORD), (Audience.ORG, RecordKind.REVIEW)}
+
+# Incident facts the hub owns for incidents it routed (CPD's notification). org_received_at is
+# left out: the hub measures receipt itself (routes.routed_at).
+_HUB_FACTS = tuple(f for f in INCIDENT_S if f not in ("id", "org_received_at")) + ("block",)
+_INSTANT_FACTS = {"occurred_at", "cpd_notified_at"}
+
+
+def _errors(exc: ValidationError, prefix: str) -> list[FieldError]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
+        out.append(FieldError(field=loc, message=err["msg"]))
+    return out
+
+
+def _echo(index: int, raw: Any) -> dict[str, Any]:
+    """Identify a result by what the record said about itself, when that is usable."""
+    src = raw if isinstance(raw, dict) else {}
+
+    def pick(name: str, kind: type) -> Any:
+        value = src.get(name)
+        return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
+    return {
+        "index": index,
+        "id": pick("id", str),
+        "kind": pick("kind", str),
+        "audience": pick("audience", str),
+        "version": pick("version", int),
+    }
+
+
+def _current(
+    conn: sqlite3.Connection,
+    org: str,
+    audience: str,
+    kind: str,
+    record_id: str,
+    exclude_version: int | None = None,
+) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT * FROM records WHERE org_id = ? AND audience = ? AND kind = ? AND id = ?"
+        " AND version IS NOT ? ORDER BY version DESC LIMIT 1",
+        (org, audience, kind, record_id, exclude_version),
+    ).fetchone()
+
+
+def _same_fact(field: str, a: Any, b: Any) -> bool:
+    # Devices store instants in their own canonical form and lists in their own order, so
+    # compare meaning, not spelling.
+    if field in _INSTANT_FACTS and isinstance(a, str) and isinstance(b, str):
+        try:
+            return _parse_instant(a) == _parse_instant(b)
+        except ValueError:
+            return a == b
+    if field == "victim_age_bands":
+        return sorted(a or []) == sorted(b or [])
+    return bool(a == b)
+
+
+def push(db: Database, principal: Principal, records: Sequence[Any], now: datetime) -> list[PushResult]:
+    """Store a batch; one result per record, in order. Returned only after COMMIT."""
+    assert principal.org_id is not None
+    stamp = iso(now)
+    results: list[PushResult] = []
+    with db.write() as conn:
+        for index, raw in enumerate(records):
+            conn.execute("SAVEPOINT rec")
+            try:
+                result = _push_one(conn, principal, index, raw, stamp)
+            except BaseException:
+                conn.execute("ROLLBACK TO rec")
+                conn.execute("RELEASE rec")
+                raise
+            if result.status in (ResultStatus.REJECTED, ResultStatus.CONFLICT):
+                conn.execute("ROLLBACK TO rec")
+            conn.execute("RELEASE rec")
+            results.append(result)
+    return results
+
+
+def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: Any, stamp: str) -> PushResult:
+    org = principal.org_id
+    assert org is not None
+    echo = _echo(index, raw)
+
+    def rejected(reason: RejectReason, errors: list[FieldError] | None = None, **extra: Any) -> PushResult:
+        return PushResult(**echo, status=ResultStatus.REJECTED, reason=reason, errors=errors, **extra)
+
+    try:
+        rec = PushRecord.model_validate(raw)
+    except ValidationError as exc:
+        return rejected(RejectReason.INVALID, _errors(exc, ""))
+    # Hash the data exactly as received (not the parsed model) so it matches the device's bytes.
+    if envelope_hash(raw["kind"], rec.id, rec.version, raw["audience"], rec.data) != rec.sha256:
+        return rejected(RejectReason.HASH_MISMATCH)
+    model = DATA_MODELS.get((rec.audience, rec.kind))
+    if model is None:
+        return rejected(RejectReason.KIND_NOT_ALLOWED)
+    if (rec.audience, rec.kind) in _SUPERVISOR_KINDS and principal.role is not TokenRole.SUPERVISOR:
+        return rejected(RejectReason.ROLE_NOT_ALLOWED)
+    try:
+        parsed: BaseModel = model.model_validate(rec.data)
+    except ValidationError as exc:
+        return rejected(RejectReason.INVALID, _errors(exc, "data"))
+    consistency = []
+    if "id" in type(parsed).model_fields and rec.data.get("id") != rec.id:
+        consistency.append(FieldError(field="data.id", message="must equal the record id"))
+    if rec.data.get("version") is not None and rec.data.get("version") != rec.version:
+        consistency.append(FieldError(field="data.version", message="must equal the record version"))
+    if consistency:
+        return rejected(RejectReason.INVALID, consistency)
+
+    audience, kind = rec.audience.value, rec.kind.value
+    cur = conn.execute(
+        "INSERT INTO records (org_id, audience, kind, id, version, base_version, sha256, data, origin,"
+        " token_id, server_received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'device', ?, ?)"
+        " ON CONFLICT (org_id, audience, kind, id, version) DO NOTHING",
+        (
+            org,
+            audience,
+            kind,
+            rec.id,
+            rec.version,
+            rec.base_version,
+            rec.sha256,
+            canonical_json(rec.data),
+            principal.token_id,
+            stamp,
+        ),
+    )
+    if cur.rowcount == 0:
+        existing = conn.execute(
+            "SELECT * FROM records WHERE org_id = ? AND audience = ? AND kind = ? AND id = ? AND version = ?",
+            (org, audience, kind, rec.id, rec.version),
+        ).fetchone()
+        if existing["sha256"] == rec.sha256:
+            return PushResult(
+                **echo,
+                status=ResultStatus.DUPLICATE,
+                server_received_at=existing["server_received_at"],
+                flag=existing["flag"],
+            )
+        latest = _current(conn, org, audience, kind, rec.id)
+        assert latest is not None
+        # Someone else (the hub, another device) wrote this version: the edit was based on a
+        # stale version. The same writer changing content under the same key is key reuse.
+        if existing["origin"] == ChangeOrigin.HUB or existing["token_id"] != principal.token_id:
+            return PushResult(
+                **echo,
+                status=ResultStatus.CONFLICT,
+                current_version=latest["version"],
+                current=json.loads(latest["data"]),
+            )
+        return rejected(RejectReason.KEY_REUSE, current_version=latest["version"])
+    rowid = cur.lastrowid
+
+    previous = _current(conn, org, audience, kind, rec.id, exclude_version=rec.version)
+    if previous is not None and rec.version < previous["version"]:
+        # A late, older version: keep it (nothing is lost) but it does not become current.
+        return PushResult(
+            **echo,
+            status=ResultStatus.SUPERSEDED,
+            server_received_at=stamp,
+            current_version=previous["version"],
+        )
+    if previous is not None and rec.base_version is not None and rec.base_version < previous["version"]:
+        return PushResult(
+            **echo,
+            status=ResultStatus.CONFLICT,
+            current_version=previous["version"],
+            current=json.loads(previous["data"]),
+        )
+
+    flag: FlagReason | None = None
+    if rec.kind is RecordKind.INCIDENT and previous is not None:
+        errors = _incident_owned(conn, principal, rec.id, json.loads(previous["data"]), rec.data)
+        if errors:
+            return rejected(RejectReason.HUB_OWNED, errors, current_version=previous["version"])
+    if rec.kind is RecordKind.RESPONSE_ACTION:
+        flag = _reassigned_flag(conn, principal, rec.data)
+    if flag is not None:
+        conn.execute("UPDATE records SET flag = ? WHERE rowid = ?", (flag.value, rowid))
+    if rec.audience is Audience.ORG:
+        conn.execute(
+            "INSERT INTO changes (org_id, record_rowid, created_at) VALUES (?, ?, ?)", (org, rowid, stamp)
+        )
+    status = ResultStatus.ACCEPTED_FLAGGED if flag else ResultStatus.APPLIED
+    return PushResult(**echo, status=status, server_received_at=stamp, flag=flag)
+
+
+def _incident_owned(
+    conn: sqlite3.Connection,
+    principal: Principal,
+    incident_id: str,
+    current: dict[str, Any],
+    new: dict[str, Any],
+) -> list[FieldError]:
+    errors = []
+    routed = conn.execute(
+        "SELECT 1 FROM routes WHERE notification_id = ? AND org_id = ?", (incident_id, principal.org_id)
+    ).fetchone()
+    if routed is not None:
+        for name in _HUB_FACTS:
+            if not _same_fact(name, current.get(name), new.get(name)):
+                errors.append(FieldError(field=f"data.{name}", message="set by CPD; the hub owns it"))
+    old, assignee = current.get("assignee"), new.get("assignee")
+    if assignee != old:
+        worker_takes = old is None and assignee == principal.staff_id
+        if principal.role is not TokenRole.SUPERVISOR and not worker_takes:
+            errors.append(FieldError(field="data.assignee", message="only a supervisor assigns"))
+    return errors
+
+
+def _reassigned_flag(
+    conn: sqlite3.Connection, principal: Principal, data: dict[str, Any]
+) -> FlagReason | None:
+    """Flag an action whose staff had the incident, but it was reassigned to someone else since."""
+    incident = _current(conn, principal.org_id or "", "org", "incident", str(data.get("incident_id")))
+    if incident is None:
+        return None
+    assignee = json.loads(incident["data"]).get("assignee")
+    staff = {s for s in (data.get("staff_ids") or []) if s} | {principal.staff_id}
+    staff.discard(None)
+    if assignee is None or assignee in staff or not staff:
+        return None
+    marks = ",".join("?" * len(staff))
+    had_it = conn.execute(
+        "SELECT 1 FROM records WHERE org_id = ? AND audience = 'org' AND kind = 'incident' AND id = ?"
+        f" AND json_extract(data, '$.assignee') IN ({marks}) LIMIT 1",
+        (principal.org_id, incident["id"], *staff),
+    ).fetchone()
+    return FlagReason.INCIDENT_REASSIGNED if had_it else None
+
+
+# --- pull --------------------------------------------------------------------------------------
+
+
+def encode_cursor(epoch: str, generation: str, seq: int) -> str:
+    return base64.urlsafe_b64encode(f"1:{epoch}:{generation}:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(db: Database, cursor: str | None) -> int:
+    """The change seq a cursor stands for; raises CursorGone if it cannot be honoured."""
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        version, epoch, generation, seq_text = text.split(":")
+        seq = int(seq_text)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise CursorGone("not a cursor this hub issued") from None
+    if version != "1" or epoch != db.epoch() or seq < 0:
+        raise CursorGone("cursor from another hub epoch")
+    if generation != db.meta("cursor_generation"):
+        raise CursorGone("cursor expired")
+    if seq > _top(db.conn()):
+        raise CursorGone("cursor ahead of this hub")
+    return seq
+
+
+def _top(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+
+
+def latest_seq(db: Database, org_id: str) -> int:
+    row = (
+        db.conn().execute("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE org_id = ?", (org_id,)).fetchone()
+    )
+    return int(row[0])
+
+
+def _change(row: sqlite3.Row) -> Change:
+    return Change(
+        audience=row["audience"],
+        kind=row["kind"],
+        id=row["id"],
+        version=row["version"],
+        base_version=row["base_version"],
+        data=json.loads(row["data"]),
+        sha256=row["sha256"],
+        origin=row["origin"],
+        server_received_at=row["server_received_at"],
+        flag=row["flag"],
+    )
+
+
+def pull(db: Database, principal: Principal, cursor: str | None, limit: int) -> PullResponse:
+    with db.read() as conn:
+        seq = decode_cursor(db, cursor)
+        rows = conn.execute(
+            "SELECT c.seq, r.* FROM changes c JOIN records r ON r.rowid = c.record_rowid"
+            " WHERE c.org_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?",
+            (principal.org_id, seq, limit + 1),
+        ).fetchall()
+        epoch, generation, top = db.epoch(), db.meta("cursor_generation") or "0", _top(conn)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if has_more:
+        seq = rows[-1]["seq"]
+    else:
+        # Everything up to the hub-wide top of this snapshot has been seen for this org, so the
+        # cursor may move there (other orgs' changes in between are not this org's).
+        seq = max(seq, top)
+    return PullResponse(
+        epoch=epoch,
+        changes=[_change(r) for r in rows],
+        cursor=encode_cursor(epoch, generation, seq),
+        has_more=has_more,
+    )
+
+
+def get_record(db: Database, principal: Principal, kind: str, record_id: str) -> RecordOut | None:
+    row = _current(db.conn(), principal.org_id or "", "org", kind, record_id)
+    if row is None:
+        return None
+    return RecordOut(
+        audience=row["audience"],
+        kind=row["kind"],
+        id=row["id"],
+        version=row["version"],
+        data=json.loads(row["data"]),
+        sha256=row["sha256"],
+        server_received_at=row["server_received_at"],
+        flag=row["flag"],
+    )
+
+
+# --- hub-made incident versions (notifications, corrections, assignment) ----------------------
+
+
+def _hub_write(
+    conn: sqlite3.Connection, org: str, record_id: str, data: dict[str, Any], stamp: str
+) -> RecordOut:
+    latest = _current(conn, org, "org", "incident", record_id)
+    version = 1 if latest is None else latest["version"] + 1
+    data = {**data, "version": version}
+    sha = envelope_hash("incident", record_id, version, "org", data)
+    cur = conn.execute(
+        "INSERT INTO records (org_id, audience, kind, id, version, base_version, sha256, data, origin,"
+        " server_received_at) VALUES (?, 'org', 'incident', ?, ?, ?, ?, ?, 'hub', ?)",
+        (
+            org,
+            record_id,
+            version,
+            None if latest is None else latest["version"],
+            sha,
+            canonical_json(data),
+            stamp,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO changes (org_id, record_rowid, created_at) VALUES (?, ?, ?)", (org, cur.lastrowid, stamp)
+    )
+    return RecordOut(
+        audience=Audience.ORG,
+        kind=RecordKind.INCIDENT,
+        id=record_id,
+        version=version,
+        data=data,
+        sha256=sha,
+        server_received_at=stamp,
+    )
+
+
+def _facts(body: BaseModel, notification_id: str) -> dict[str, Any]:
+    """A notification as incident S fields, in the forms the device stores (UTC, filled counts)."""
+    raw = body.model_dump(mode="json")
+    fatal = raw.get("victims_fatal") or 0
+    nonfatal = raw.get("victims_nonfatal") or 0
+    total = raw.get("victims_total")
+    facts: dict[str, Any] = {
+        "id": notification_id,
+        "source": "cpd",
+        "rd_number": raw.get("rd_number"),
+        "incident_type": raw["incident_type"],
+        "occurred_at": iso(_parse_instant(raw["occurred_at"])),
+        "cpd_notified_at": iso(_parse_instant(raw["cpd_notified_at"]))
+        if raw.get("cpd_notified_at")
+        else None,
+        "district": raw["district"],
+        "beat": raw.get("beat"),
+        "community_area": raw.get("community_area"),
+        "location_type": raw.get("location_type"),
+        "block": raw.get("block"),
+        "victims_total": fatal + nonfatal if total is None else total,
+        "victims_fatal": fatal,
+        "victims_nonfatal": nonfatal,
+        "victim_age_bands": list(raw.get("victim_age_bands") or []),
+    }
+    return facts
+
+
+def _current_notification(conn: sqlite3.Connection, notification_id: str) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT * FROM notifications WHERE id = ? ORDER BY version DESC LIMIT 1", (notification_id,)
+    ).fetchone()
+
+
+def _route_new(conn: sqlite3.Connection, facts: dict[str, Any], stamp: str, skip: set[str]) -> int:
+    count = 0
+    for (org,) in conn.execute(
+        "SELECT org_id FROM coverage WHERE district = ? ORDER BY org_id", (facts["district"],)
+    ).fetchall():
+        if org in skip:
+            continue
+        conn.execute("INSERT INTO routes VALUES (?, ?, ?)", (facts["id"], org, stamp))
+        _hub_write(
+            conn,
+            org,
+            facts["id"],
+            {**facts, "org_received_at": stamp, "status": "new", "assignee": None},
+            stamp,
+        )
+        count += 1
+    return count
+
+
+def post_notification(db: Database, body: Notification, now: datetime) -> NotificationResult:
+    """Create a notification and route it to every organisation covering its district.
+
+    Posting the same content again is a no-op (`unchanged`); other content under an existing
+    id raises NotificationConflict (corrections go through `correct_notification`).
+    """
+    stamp = iso(now)
+    facts = _facts(body, body.id)
+    with db.write() as conn:
+        existing = _current_notification(conn, body.id)
+        if existing is not None:
+            if json.loads(existing["data"]) != facts:
+                raise NotificationConflict(body.id)
+            routed = conn.execute("SELECT COUNT(*) FROM routes WHERE notification_id = ?", (body.id,))
+            return NotificationResult(
+                id=body.id,
+                version=existing["version"],
+                status=NotificationStatus.UNCHANGED,
+                routed_to=routed.fetchone()[0],
+            )
+        conn.execute("INSERT INTO notifications VALUES (?, 1, ?, ?)", (body.id, canonical_json(facts), stamp))
+        count = _route_new(conn, facts, stamp, skip=set())
+    return NotificationResult(id=body.id, version=1, status=NotificationStatus.CREATED, routed_to=count)
+
+
+def correct_notification(
+    db: Database, notification_id: str, body: NotificationCorrection, now: datetime
+) -> NotificationResult | None:
+    """CPD corrects a notification: a new version to every org that had it (and new coverers)."""
+    stamp = iso(now)
+    facts = _facts(body, notification_id)
+    with db.write() as conn:
+        existing = _current_notification(conn, notification_id)
+        if existing is None:
+            return None
+        routed = [
+            r[0]
+            for r in conn.execute(
+                "SELECT org_id FROM routes WHERE notification_id = ? ORDER BY org_id", (notification_id,)
+            )
+        ]
+        if json.loads(existing["data"]) == facts:
+            return NotificationResult(
+                id=notification_id,
+                version=existing["version"],
+                status=NotificationStatus.UNCHANGED,
+                routed_to=len(routed),
+            )
+        version = existing["version"] + 1
+        conn.execute(
+            "INSERT INTO notifications VALUES (?, ?, ?, ?)",
+            (notification_id, version, canonical_json(facts), stamp),
+        )
+        for org in routed:
+            latest = _current(conn, org, "org", "incident", notification_id)
+            keep = json.loads(latest["data"]) if latest is not None else {}
+            _hub_write(
+                conn,
+                org,
+                notification_id,
+                {
+                    **facts,
+                    "org_received_at": keep.get("org_received_at"),
+                    "status": keep.get("status", "new"),
+                    "assignee": keep.get("assignee"),
+                },
+                stamp,
+            )
+        count = len(routed) + _route_new(conn, facts, stamp, skip=set(routed))
+    return NotificationResult(
+        id=notification_id, version=version, status=NotificationStatus.CORRECTED, routed_to=count
+    )
+
+
+def assign(
+    db: Database,
+    principal: Principal,
+    incident_id: str,
+    assignee: str,
+    base_version: int | None,
+    now: datetime,
+) -> RecordOut | None:
+    """Supervisor (re)assigns one of their organisation's incidents; None if it is not theirs."""
+    assert principal.org_id is not None
+    with db.write() as conn:
+        latest = _current(conn, principal.org_id, "org", "incident", incident_id)
+        if latest is None:
+            return None
+        if base_version is not None and base_version != latest["version"]:
+            raise StaleBase(latest["version"])
+        data = json.loads(latest["data"])
+        status = data.get("status")
+        data.update(assignee=assignee, status="assigned" if status in (None, "new") else status)
+        return _hub_write(conn, principal.org_id, incident_id, data, iso(now))
+
+
+# --- CPD views ---------------------------------------------------------------------------------
+
+
+def cpd_records(db: Database, since: int, limit: int) -> CpdRecordsPage:
+    rows = (
+        db.conn()
+        .execute(
+            "SELECT rowid, org_id, id, version, data, sha256, server_received_at FROM records"
+            " WHERE audience = 'cpd' AND rowid > ? ORDER BY rowid LIMIT ?",
+            (since, limit + 1),
+        )
+        .fetchall()
+    )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return CpdRecordsPage(
+        records=[
+            CpdRecord(
+                org_id=r["org_id"],
+                id=r["id"],
+                version=r["version"],
+                data=json.loads(r["data"]),
+                sha256=r["sha256"],
+                server_received_at=r["server_received_at"],
+            )
+            for r in rows
+        ],
+        next=rows[-1]["rowid"] if rows else since,
+        has_more=has_more,
+    )
+
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least p% of values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _stats(values: list[float]) -> LatencyStats:
+    return LatencyStats(n=len(values), p50_s=percentile(values, 50), p90_s=percentile(values, 90))
+
+
+def monthly(db: Database, month: str) -> MonthlyReport:
+    """Review figures per district for incidents that occurred in `month` (Chicago time).
+
+    Incidents: CPD notifications routed to at least one organisation (latest version decides
+    district and time), plus incidents known only from approved response records (e.g. a
+    hospital referral). Received = the first time the hub routed it to an organisation (or the
+    record's org_received_at). Responses come only from response_records (what a supervisor
+    approved for CPD), latest version of each.
+    """
+    match = MONTH.match(month)
+    if match is None:
+        raise ValueError("month must be YYYY-MM")
+    year, mon = int(match[1]), int(match[2])
+    if not 1 <= year <= 9998:
+        raise ValueError("month out of range")
+    start = datetime(year, mon, 1, tzinfo=CHICAGO)
+    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=CHICAGO)
+
+    incidents: dict[str, dict[str, Any]] = {}
+    first_response: dict[str, datetime] = {}
+    qualifying = {a.value for a in QUALIFYING_ACTIONS}
+    with db.read() as conn:
+        for row in conn.execute(
+            "SELECT n.id, n.data,"
+            " (SELECT MIN(routed_at) FROM routes WHERE notification_id = n.id) AS received"
+            " FROM notifications n"
+            " WHERE n.version = (SELECT MAX(version) FROM notifications m WHERE m.id = n.id)"
+        ):
+            if row["received"] is not None:
+                data = json.loads(row["data"])
+                incidents[row["id"]] = {
+                    "district": data["district"],
+                    "occurred_at": data["occurred_at"],
+                    "received": row["received"],
+                }
+        for row in conn.execute(
+            "SELECT r.data FROM records r WHERE r.audience = 'cpd' AND r.kind = 'response_record'"
+            " AND r.version = (SELECT MAX(version) FROM records q WHERE q.org_id = r.org_id"
+            " AND q.audience = r.audience AND q.kind = r.kind AND q.id = r.id)"
+        ):
+            data = json.loads(row["data"])
+            incident = data["incident"]
+            incidents.setdefault(
+                incident["id"],
+                {
+                    "district": incident["district"],
+                    "occurred_at": incident["occurred_at"],
+                    "received": incident.get("org_received_at"),
+                },
+            )
+            for action in data.get("actions", []):
+                if action.get("action_type") in qualifying:
+                    started = _parse_instant(action["started_at"])
+                    best = first_response.get(incident["id"])
+                    if best is None or started < best:
+                        first_response[incident["id"]] = started
+
+    by_district: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for incident_id, info in incidents.items():
+        if start <= _parse_instant(info["occurred_at"]) < end:
+            by_district.setdefault(info["district"], []).append((incident_id, info))
+    report = []
+    for district in sorted(by_district):
+        notify: list[float] = []
+        respond: list[float] = []
+        covered = 0
+        for incident_id, info in by_district[district]:
+            received = _parse_instant(info["received"]) if info["received"] else None
+            if received is not None:
+                notify.append((received - _parse_instant(info["occurred_at"])).total_seconds())
+            if incident_id in first_response:
+                covered += 1
+                if received is not None:
+                    respond.append((first_response[incident_id] - received).total_seconds())
+        total = len(by_district[district])
+        report.append(
+            DistrictMonth(
+                district=district,
+                incidents=total,
+                notification_latency=_stats(notify),
+                response_latency=_stats(respond),
+                covered=covered,
+                coverage=covered / total if total else None,
+            )
+        )
+    return MonthlyReport(month=month, timezone="America/Chicago", districts=report)

@@ -1,0 +1,109 @@
+"""The test fault plan: each hook does what the sync-engine tests rely on, and only when armed."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from hub_helpers import action, new_id
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def count(db, record_id: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COUNT(*) FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+
+
+def test_fail_next_then_ok_and_nothing_stored(hub):
+    api = hub.api("north_staff")
+    hub.server.faults.fail_next(status=500, times=2)
+    rec = action(new_id())
+    assert [api.push(rec).status_code for _ in range(3)] == [500, 500, 200]
+    assert count(hub.db, rec["id"]) == 1
+
+
+def test_retry_after(hub):
+    hub.server.faults.retry_after(7, status=503)
+    response = hub.api("north_staff").push(action(new_id()))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "7"
+
+
+def test_unauthorized_after_n_pushes(hub):
+    api = hub.api("north_staff")
+    hub.server.faults.unauthorized_after(2, times=1)
+    assert [api.push(action(new_id())).status_code for _ in range(4)] == [200, 200, 401, 200]
+
+
+def test_forbid_and_poison_and_size(hub):
+    api = hub.api("north_staff")
+    hub.server.faults.forbid(times=1)
+    assert api.push().status_code == 403
+    assert api.push().status_code == 200
+    poison = action(new_id())
+    hub.server.faults.poison(poison["id"])
+    others = [action(new_id()) for _ in range(3)]
+    assert api.push(*others, poison).status_code == 400
+    assert all(count(hub.db, r["id"]) == 0 for r in others)
+    assert api.push(*others).status_code == 200
+    hub.server.faults.limit_body(500)
+    assert api.push(*[action(new_id()) for _ in range(3)]).status_code == 413
+    assert api.push().status_code == 200
+
+
+def test_omit_results_still_commits(hub):
+    api = hub.api("north_staff")
+    recs = [action(new_id()) for _ in range(3)]
+    hub.server.faults.omit_results(recs[1]["id"])
+    results = api.results(*recs)
+    assert [r["id"] for r in results] == [recs[0]["id"], recs[2]["id"]]
+    assert count(hub.db, recs[1]["id"]) == 1
+
+
+def test_garbled_200_after_commit(hub):
+    api = hub.api("north_staff")
+    rec = action(new_id())
+    hub.server.faults.garble_next()
+    response = api.push(rec)
+    assert response.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(response.text)
+    assert count(hub.db, rec["id"]) == 1
+    assert api.results(rec)[0]["status"] == "duplicate"
+
+
+def test_faults_over_http_only_with_test_hooks(hub, tmp_path):
+    api = hub.api("north_staff")
+    plain = hub.api(None)
+    assert plain.post("/v1/test/faults", json={"fault": "fail_next", "status": 502}).status_code == 200
+    assert api.push().status_code == 502
+    assert plain.post("/v1/test/faults", json={"fault": "nope"}).status_code == 400
+    assert plain.post("/v1/test/faults", json={"fault": "omit_results", "ids": ["a"]}).status_code == 200
+    assert plain.post("/v1/test/faults", json={"fault": "clear"}).status_code == 200
+
+    from sync.hub.server import HubServer
+
+    with HubServer(tmp_path / "plain.sqlite3") as server:
+        from hub_helpers import Api
+
+        assert Api(server.url).post("/v1/test/faults", json={"fault": "clear"}).status_code == 404
+        assert Api(server.url).post("/v1/test/epoch").status_code == 404
+
+
+def test_restore_from_backup_loses_recent_rows_and_changes_epoch(hub, tmp_path):
+    from sync.hub import admin
+
+    api = hub.api("east_staff")
+    kept, lost = action(new_id()), action(new_id())
+    api.results(kept)
+    admin.backup(hub.db, tmp_path / "backup.sqlite3")
+    api.results(lost)
+    _, cursor = api.pull_all()
+    before = api.get("/v1/health").json()["epoch"]
+    new_epoch = admin.restore(tmp_path / "backup.sqlite3", hub.db)
+    assert api.get("/v1/health").json()["epoch"] == new_epoch != before
+    assert api.get("/v1/sync/pull", params={"cursor": cursor}).status_code == 410
+    assert count(hub.db, lost["id"]) == 0
+    # The client re-pushes what the hub may have lost: idempotent for what survived.
+    assert [r["status"] for r in api.results(kept, lost)] == ["duplicate", "applied"]
