@@ -1,0 +1,354 @@
+"""The HTTP transport to the hub, and the one place where network failures become errors.
+
+Every `requests` exception and every HTTP status the engine can meet is mapped here into the
+`SyncError` taxonomy; each error carries a short title and what the person can do, and says
+whether it is transient (try again later with backoff) and whether the outcome of the request
+is unknown (the hub may have committed it: resend the same keys, it will answer `duplicate`).
+
+TLS verification is always on (a custom CA bundle may be given); plain http is refused except
+to a loopback address, where the reference hub and the tests run. Every request has a timeout.
+The bearer token is read from the keyring at each request and never appears in a message.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from .backoff import parse_retry_after
+from .credentials import TokenSource
+from .protocol import Health, PullResponse, PushResponse, SyncConfig
+
+M = TypeVar("M", bound=BaseModel)
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 30.0
+
+HEALTH_PATH = "/v1/health"
+CONFIG_PATH = "/v1/sync/config"
+PUSH_PATH = "/v1/sync/push"
+PULL_PATH = "/v1/sync/pull"
+WAIT_PATH = "/v1/sync/wait"
+
+
+# --- the error taxonomy ------------------------------------------------------------------------
+
+
+class SyncError(Exception):
+    """Base of every error the transport raises. `str()` is safe to show and to log."""
+
+    title = "Sync failed"
+    action = "Try again later."
+    transient = False  # back off and try again automatically
+    unknown_outcome = False  # the hub may have committed the request
+
+    def __init__(self, detail: str = "", *, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.status = status
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.detail}" if self.detail else self.title
+
+
+class HubUnreachable(SyncError):
+    title = "Offline"
+    action = "Your work is saved on this laptop and will be shared when the hub can be reached."
+    transient = True
+
+
+class HubTimeout(SyncError):
+    title = "The hub did not answer in time"
+    action = "Your work is saved on this laptop; sync will try again shortly."
+    transient = True
+    unknown_outcome = True
+
+
+class ConnectionCut(SyncError):
+    title = "The connection to the hub was cut"
+    action = "Your work is saved on this laptop; sync will try again shortly."
+    transient = True
+    unknown_outcome = True
+
+
+class HubBusy(SyncError):
+    title = "The hub is busy"
+    action = "Sync will try again when the hub asks it to."
+    transient = True
+
+
+class HubServerError(SyncError):
+    title = "The hub had a problem"
+    action = "Sync will try again shortly. If it keeps happening, tell your hub administrator."
+    transient = True
+    unknown_outcome = True
+
+
+class GarbledResponse(SyncError):
+    title = "The hub's answer could not be read"
+    action = "Sync will try again shortly. If it keeps happening, tell your hub administrator."
+    transient = True
+    unknown_outcome = True
+
+
+class TlsFailure(SyncError):
+    title = "The hub's identity could not be verified"
+    action = ("Check the hub address, or ask your administrator for the hub's certificate "
+              "authority file and set it in the sync settings.")
+    transient = True  # often a captive portal that goes away; keep trying quietly
+
+
+class SignInNeeded(SyncError):
+    title = "Sign-in needed"
+    action = "Sign in again to keep sharing. Nothing waiting to share has been lost."
+
+
+class AccessDenied(SyncError):
+    title = "Sharing is paused: the hub refused this account"
+    action = "Ask your supervisor or hub administrator to check your account."
+
+
+class PayloadTooLarge(SyncError):
+    title = "Too much to send at once"
+    action = "Sync sends smaller batches by itself."
+
+
+class BadBatch(SyncError):
+    title = "The hub refused the batch"
+    action = "Sync looks for the record the hub cannot read and sets it aside."
+
+
+class CursorExpired(SyncError):
+    title = "The hub no longer has this laptop's place in the change log"
+    action = "Sync downloads the team's incidents again; nothing on this laptop is lost."
+
+
+class ClientTooOld(SyncError):
+    title = "This version of cvi-desktop is too old for the hub"
+    action = "Install the latest cvi-desktop; your saved work is kept."
+
+
+class ProtocolError(SyncError):
+    title = "Unexpected answer from the hub"
+    action = "Check the hub address; if it is right, tell your hub administrator."
+
+
+class InsecureHubAddress(SyncError):
+    title = "The hub address is not secure"
+    action = "Use the hub's https:// address."
+
+
+def classify_status(status: int, body: str, headers: Mapping[str, str], now: datetime) -> SyncError:
+    """The error for a non-2xx answer."""
+    detail = _detail(body) or f"HTTP {status}"
+    retry_after = parse_retry_after(headers.get("Retry-After"), now)
+    if status == 401:
+        return SignInNeeded(detail, status=status)
+    if status == 403:
+        return AccessDenied(detail, status=status)
+    if status == 410:
+        return CursorExpired(detail, status=status)
+    if status == 413:
+        return PayloadTooLarge(detail, status=status)
+    if status == 426:
+        return ClientTooOld(detail, status=status)
+    if status in (429, 503):
+        return HubBusy(detail, status=status, retry_after=retry_after)
+    if status >= 500:
+        return HubServerError(detail, status=status, retry_after=retry_after)
+    if status in (400, 422):
+        return BadBatch(detail, status=status)
+    return ProtocolError(detail, status=status)
+
+
+def _detail(body: str) -> str:
+    """The hub's `detail`, shortened; hub messages never echo record content."""
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return ""
+    detail = found.get("detail") if isinstance(found, dict) else None
+    if isinstance(detail, str):
+        return detail[:200]
+    if isinstance(detail, list) and detail:
+        return f"{len(detail)} validation error(s)"
+    return ""
+
+
+def check_address(base_url: str) -> str:
+    """Normalise the hub address; plain http only to this machine."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureHubAddress(f"{base_url!r} is not an http(s) address")
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        raise InsecureHubAddress("plain http is only allowed to this computer")
+    if parts.username or parts.password:
+        raise InsecureHubAddress("the address must not contain a user name or password")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# --- the client --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = CONNECT_TIMEOUT
+    read: float = READ_TIMEOUT
+
+
+class HubClient:
+    """Typed calls to the hub. Thread-safe enough for one sync thread plus one live listener:
+    each thread should use its own `HubClient` (a `requests.Session` is not shared)."""
+
+    def __init__(self, base_url: str, token: TokenSource, *, ca_bundle: Path | None = None,
+                 timeouts: Timeouts = Timeouts(), now: Any = None) -> None:
+        self.base_url = check_address(base_url)
+        self._token = token
+        self._verify: str | bool = str(ca_bundle) if ca_bundle else True
+        self.timeouts = timeouts
+        self._now = now or (lambda: datetime.now(UTC))
+        self.session = requests.Session()
+        self.session.trust_env = False  # a proxy from the environment must not see the token
+        self.session.headers["User-Agent"] = "cvi-desktop-sync/1"
+        self.bytes_sent = 0
+
+    def clone(self) -> HubClient:
+        """A client with its own connection pool, e.g. for the live listener thread."""
+        other = HubClient(self.base_url, self._token, timeouts=self.timeouts, now=self._now)
+        other._verify = self._verify
+        return other
+
+    def close(self) -> None:
+        self.session.close()
+
+    # --- routes --------------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        return self._call("GET", HEALTH_PATH, Health, auth=False)
+
+    def config(self) -> SyncConfig:
+        return self._call("GET", CONFIG_PATH, SyncConfig)
+
+    def push(self, records: Sequence[Mapping[str, Any]] | None = None, *, body: bytes | None = None
+             ) -> PushResponse:
+        """Push one batch. `body` lets the engine send bytes it already assembled from the
+        frozen payloads (no re-serialisation of what the outbox froze)."""
+        if body is None:
+            body = json.dumps({"records": list(records or [])}, separators=(",", ":"),
+                              ensure_ascii=False).encode("utf-8")
+        return self._call("POST", PUSH_PATH, PushResponse, data=body)
+
+    def pull(self, cursor: str | None, limit: int) -> PullResponse:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self._call("GET", PULL_PATH, PullResponse, params=params)
+
+    def wait(self, cursor: str | None, seconds: float, limit: int = 100) -> PullResponse:
+        """Long-poll: returns as soon as there are changes after `cursor`, or empty after
+        `seconds`. The read timeout leaves room beyond the hub's own wait."""
+        params: dict[str, Any] = {"timeout": seconds, "limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self._call("GET", WAIT_PATH, PullResponse, params=params,
+                          read_timeout=seconds + self.timeouts.read)
+
+    # --- the one mapping -----------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, model: type[M], *, auth: bool = True,
+              params: Mapping[str, Any] | None = None, data: bytes | None = None,
+              read_timeout: float | None = None) -> M:
+        headers: dict[str, str] = {"Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        if auth:
+            token = self._token()
+            if not token:
+                raise SignInNeeded("no hub token on this laptop")
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = self.session.request(
+                method, self.base_url + path, params=params, data=data, headers=headers,
+                timeout=(self.timeouts.connect, read_timeout or self.timeouts.read),
+                verify=self._verify, allow_redirects=False,
+            )
+            body = response.content  # read here so a cut mid-body is mapped below
+        except requests.exceptions.SSLError as exc:
+            raise TlsFailure(type(exc).__name__) from None
+        except requests.exceptions.ConnectTimeout:
+            raise HubUnreachable("connection timed out") from None
+        except requests.exceptions.ReadTimeout:
+            raise HubTimeout("no answer") from None
+        except requests.exceptions.ConnectionError as exc:
+            # Refused before anything was sent is safe to retry; anything else may have reached
+            # the hub. Both are transient; the engine treats both as unknown outcomes anyway.
+            if _refused(exc):
+                raise HubUnreachable("connection refused") from None
+            raise ConnectionCut(type(_root(exc)).__name__) from None
+        except (requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
+            raise ConnectionCut(type(exc).__name__) from None
+        except requests.exceptions.RequestException as exc:
+            raise ConnectionCut(type(exc).__name__) from None
+        finally:
+            if data is not None:
+                self.bytes_sent += len(data)
+        if response.status_code >= 300:
+            text = body.decode("utf-8", "replace")
+            raise classify_status(response.status_code, text, response.headers, self._now())
+        try:
+            return model.model_validate_json(body)
+        except ValidationError:
+            raise GarbledResponse(f"{len(body)} bytes that are not a valid {model.__name__}") from None
+
+
+def _root(exc: BaseException) -> BaseException:
+    seen = exc
+    for _ in range(10):
+        nxt = seen.__cause__ or seen.__context__ or (seen.args[0] if seen.args and
+                                                     isinstance(seen.args[0], BaseException) else None)
+        if nxt is None or nxt is seen:
+            break
+        seen = nxt
+        reason = getattr(seen, "reason", None)
+        if isinstance(reason, BaseException):
+            seen = reason
+    return seen
+
+
+def _refused(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionRefusedError) or "NewConnectionError" in type(seen).__name__:
+            return True
+        reason = getattr(seen, "reason", None)
+        if isinstance(reason, BaseException) and reason is not seen:
+            seen = reason
+            continue
+        if seen.args and isinstance(seen.args[0], BaseException):
+            seen = seen.args[0]
+            continue
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -1,0 +1,120 @@
+"""What the sync engine tells the rest of the app: small frozen events and a status snapshot.
+
+Listeners are plain callables (`Listener`); the engine calls them on its own thread, so a GUI
+must hop to its own thread in one place (the Qt bridge in `ui`). Events never carry record
+content or tokens, only ids, counts, times and the hub's reason codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from cvi_desktop.clock import local_text
+
+
+@dataclass(frozen=True)
+class SyncStarted:
+    at: datetime
+    reason: str  # "demand", "timer", "saved", "reconnect", "live", "retry", "start"
+
+
+@dataclass(frozen=True)
+class Progress:
+    sent: int  # records with a final answer (acknowledged or set aside) in this sync
+    total: int  # records that were waiting when this sync began
+
+
+@dataclass(frozen=True)
+class SyncFinished:
+    at: datetime
+    acknowledged: int
+    quarantined: int
+    pulled: int
+
+
+@dataclass(frozen=True)
+class Offline:
+    retry_at: datetime
+    title: str  # e.g. "Offline", "The hub is busy"
+    action: str
+
+
+@dataclass(frozen=True)
+class SignInNeeded:
+    title: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Paused:
+    reason: str  # the error title; sync waits for the person (or a `request_sync`)
+    action: str
+
+
+@dataclass(frozen=True)
+class NotificationReceived:
+    incident_id: str  # a new incident arrived from the hub; ring the bell
+
+
+@dataclass(frozen=True)
+class IncidentUpdated:
+    incident_id: str  # a correction or (re)assignment arrived for an incident already here
+    version: int
+
+
+@dataclass(frozen=True)
+class RecordQuarantined:
+    seq: int
+    kind: str
+    record_id: str
+    version: int
+    reason: str  # "conflict", "rejected:invalid", "too_large", "bad_request", ...
+
+
+@dataclass(frozen=True)
+class HubRestored:
+    old_epoch: str
+    new_epoch: str
+    requeued: int  # acknowledged records sent again because the hub may have lost them
+
+
+SyncEvent = (SyncStarted | Progress | SyncFinished | Offline | SignInNeeded | Paused
+             | NotificationReceived | IncidentUpdated | RecordQuarantined | HubRestored)
+Listener = Callable[[SyncEvent], None]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """Where this laptop's data stands, for the status bar. Built from the store each time, so it
+    is true even right after start-up."""
+
+    state: str  # "idle", "syncing", "offline", "sign_in_needed", "paused"
+    waiting: int  # pending + sending outbox rows
+    quarantined: int
+    last_synced_at: datetime | None
+    retry_at: datetime | None
+    message: str  # the last error's title, if any
+
+    def text(self) -> str:
+        """Plain English line in the product's wording; the UI may translate from the fields."""
+        if self.state == "sign_in_needed":
+            return "Sign-in needed"
+        if self.state == "paused":
+            return f"Sharing paused — {self.message}" if self.message else "Sharing paused"
+        if self.state == "offline" and self.retry_at is not None:
+            waiting = f" · {self.waiting} waiting to share" if self.waiting else ""
+            return f"Offline — will retry {local_text(self.retry_at)[-5:]}{waiting}"
+        if self.state == "syncing":
+            return f"Sharing… {self.waiting} waiting" if self.waiting else "Sharing…"
+        parts = []
+        if self.waiting:
+            parts.append(f"Saved on this laptop · {self.waiting} waiting to share")
+        elif self.last_synced_at is not None:
+            parts.append(f"Shared {local_text(self.last_synced_at)[-5:]}")
+        else:
+            parts.append("Saved on this laptop")
+        if self.quarantined:
+            parts.append(f"{self.quarantined} need attention")
+        return " · ".join(parts)
