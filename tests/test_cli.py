@@ -12,6 +12,7 @@ import pytest
 from keyring.backends import fail
 
 from cvi_desktop.cli import main
+from cvi_desktop.store.migrations import SCHEMA_VERSION
 from tests.memory_keyring import MemoryKeyring
 
 
@@ -37,7 +38,7 @@ def test_demo_report_export_doctor(home: Path, capsys: pytest.CaptureFixture[str
 
     assert cli(home, "doctor") == 0
     doctor = capsys.readouterr().out
-    assert "Schema version: 2" in doctor and "MemoryKeyring" in doctor and "pending" in doctor
+    assert f"Schema version: {SCHEMA_VERSION}" in doctor and "MemoryKeyring" in doctor and "pending" in doctor
 
 
 def test_private_export_needs_a_reason_and_is_audited(

@@ -137,6 +137,10 @@ def _connect(path: Path, key: str) -> sqlcipher3.Connection:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
+    # SQLCipher decrypts every page it reads from disk; a 64 MB page cache keeps a profile's
+    # working set decrypted, which makes repeated list, search and report queries several times
+    # faster at 100k incidents. It is only filled as pages are used.
+    conn.execute("PRAGMA cache_size = -65536")
     return conn
 
 

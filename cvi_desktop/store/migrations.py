@@ -236,5 +236,21 @@ def m002_search_and_list_indexes(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_sort_indexes(db: Database) -> None:
+    """One index per sortable list column. A single-column index ends in the rowid, so scanning it
+    backwards yields exactly the list's `ORDER BY column DESC, rowid DESC` with no sort step."""
+    run_statements(
+        db,
+        """
+        CREATE INDEX incidents_sort_received ON incidents(org_received_at);
+        CREATE INDEX incidents_sort_district ON incidents(district);
+        CREATE INDEX incidents_sort_type ON incidents(incident_type);
+        CREATE INDEX incidents_sort_status ON incidents(status);
+        CREATE INDEX incidents_sort_rd ON incidents(rd_number);
+        """,
+    )
+
+
 KNOWN_NAMES = tuple(m.name for m in MIGRATIONS._migrations)
 SCHEMA_VERSION = len(KNOWN_NAMES)
