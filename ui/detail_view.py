@@ -1,0 +1,211 @@
+"""One incident: a header with who/what/status and the tabs under it.
+
+The whole detail is read in one store call (`operations.read_incident_detail`) and shown when it
+arrives; any change to this incident (`events.data_changed`) reloads it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cvi_desktop.domain import IncidentStatus, ReviewState
+
+from . import operations
+from .casework_tab import CaseworkTab
+from .context import AppContext
+from .cpd_tab import CpdTab
+from .facts_tab import FactsTab
+from .labels import badge_state, elapsed, label, when
+from .operations import IncidentDetail
+from .people_tab import PeopleTab
+from .resources import icon
+from .responses_tab import ResponsesTab
+
+
+class IncidentDetailView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail: IncidentDetail | None = None
+        self.incident_id: str | None = None
+        self.setAccessibleName(self.tr("Incident detail"))
+
+        self.stack = QStackedWidget(self)
+        empty = QLabel(self.tr("Choose an incident in the queue to see it here."), self)
+        empty.setObjectName("hint")
+        empty.setWordWrap(True)
+        self.stack.addWidget(empty)
+
+        page = QWidget(self)
+        self.title = QLabel(page)
+        self.title.setObjectName("pageTitle")
+        self.title.setAccessibleName(self.tr("Incident"))
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel(page)
+        self.subtitle.setAccessibleName(self.tr("Incident summary"))
+        self.subtitle.setWordWrap(True)
+        self.badge = QLabel(page)
+        self.badge.setAccessibleName(self.tr("Sync state"))
+
+        self.assignee = QComboBox(page)
+        self.assignee.setAccessibleName(self.tr("Assignee"))
+        self.assign_button = QPushButton(self.tr("Assi&gn"), page)
+        self.assign_button.setAccessibleName(self.tr("Assign"))
+        self.status = QComboBox(page)
+        self.status.setAccessibleName(self.tr("Status"))
+        for s in IncidentStatus:
+            self.status.addItem(label(s.value), s.value)
+        self.status_button = QPushButton(self.tr("Set stat&us"), page)
+        self.status_button.setAccessibleName(self.tr("Set status"))
+        self.approve = QPushButton(self.tr("A&pprove for CPD"), page)
+        self.approve.setAccessibleName(self.tr("Approve for CPD"))
+        self.issues = QPushButton(self.tr("Has &issues…"), page)
+        self.issues.setAccessibleName(self.tr("Review: has issues"))
+        self.review_label = QLabel(page)
+        self.review_label.setAccessibleName(self.tr("Review"))
+        self.review_label.setWordWrap(True)
+
+        actions = QHBoxLayout()
+        for w in (self.assignee, self.assign_button, self.status, self.status_button):
+            actions.addWidget(w)
+        actions.addStretch(1)
+        for w in (self.approve, self.issues):
+            actions.addWidget(w)
+
+        self.tabs = QTabWidget(page)
+        self.tabs.setAccessibleName(self.tr("Incident sections"))
+        self.facts = FactsTab(page)
+        self.responses = ResponsesTab(ctx, page)
+        self.casework = CaseworkTab(ctx, page)
+        self.people = PeopleTab(ctx, page)
+        self.cpd = CpdTab(page)
+        self.tabs.addTab(self.responses, self.tr("&Responses"))
+        self.tabs.addTab(self.facts, self.tr("CPD &facts"))
+        self.tabs.addTab(self.casework, self.tr("Referrals && follo&w-ups"))
+        self.tabs.addTab(self.people, self.tr("People && &notes"))
+        self.tabs.addTab(self.cpd, self.tr("What &CPD will see"))
+
+        top = QHBoxLayout()
+        heading = QVBoxLayout()
+        heading.addWidget(self.title)
+        heading.addWidget(self.subtitle)
+        top.addLayout(heading, 1)
+        top.addWidget(self.badge)
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.review_label)
+        layout.addWidget(self.tabs, 1)
+        self.stack.addWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+        self.assign_button.clicked.connect(self._assign)
+        self.status_button.clicked.connect(self._set_status)
+        self.approve.clicked.connect(lambda: self._review(ReviewState.APPROVED.value))
+        self.issues.clicked.connect(lambda: self._review(ReviewState.HAS_ISSUES.value))
+        ctx.events.data_changed.connect(self._changed)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def show_incident(self, incident_id: str) -> None:
+        new = incident_id != self.incident_id
+        self.incident_id = incident_id
+        operations.load_incident(
+            ctx=self.ctx, incident_id=incident_id, on_success=lambda d: self._show(d, reset_form=new)
+        )
+
+    def _changed(self, incident_id: str) -> None:
+        if self.incident_id and incident_id in (self.incident_id, ""):
+            operations.load_incident(
+                ctx=self.ctx,
+                incident_id=self.incident_id,
+                on_success=lambda d: self._show(d, reset_form=False),
+            )
+
+    def _show(self, detail: IncidentDetail, *, reset_form: bool) -> None:
+        if detail.incident["id"] != self.incident_id:
+            return  # the person already moved on to another incident
+        self.detail = detail
+        i = detail.incident
+        self.title.setText(
+            f"{label(i['incident_type'])} · {self.tr('District')} {i['district']}"
+            + (f" · RD {i['rd_number']}" if i["rd_number"] else "")
+        )
+        since = elapsed(i["org_received_at"], self.ctx.now())
+        self.subtitle.setText(
+            self.tr("Received %s (%s ago) · %s · beat %s · %s victim(s)")
+            % (when(i["org_received_at"]), since, label(i["status"]), i["beat"] or "—", i["victims_total"])
+        )
+        state = badge_state(detail.sync_state)
+        self.badge.setPixmap(icon(f"sync-{state}").pixmap(16, 16))
+        self.badge.setToolTip(label(state))
+        self.badge.setAccessibleDescription(label(state))
+        self.assignee.clear()
+        self.assignee.addItem(self.tr("Unassigned"), "")
+        for s in detail.staff:
+            self.assignee.addItem(s["display_name"], s["id"])
+        self.assignee.setCurrentIndex(max(self.assignee.findData(i["assignee"] or ""), 0))
+        self.status.setCurrentIndex(max(self.status.findData(i["status"]), 0))
+        review = detail.review
+        self.review_label.setText(
+            self.tr("Review: %s by %s, %s%s")
+            % (
+                label(review["state"]),
+                review["reviewer"],
+                when(review["created_at"]),
+                f" — “{review['comment']}”" if review["comment"] else "",
+            )
+            if review
+            else self.tr("Not reviewed yet. CPD receives nothing until a supervisor approves.")
+        )
+        supervisor = self.ctx.role == "supervisor"
+        self.approve.setVisible(supervisor)
+        self.issues.setVisible(supervisor)
+        self.facts.show_detail(detail)
+        self.responses.show_detail(detail, reset_form=reset_form)
+        self.casework.show_detail(detail)
+        self.people.show_detail(detail)
+        self.cpd.show_detail(detail)
+        self.stack.setCurrentIndex(1)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _assign(self) -> None:
+        if self.incident_id:
+            operations.assign_incident(
+                ctx=self.ctx, incident_id=self.incident_id, assignee=self.assignee.currentData() or None
+            )
+
+    def _set_status(self) -> None:
+        if self.incident_id:
+            operations.set_status(
+                ctx=self.ctx, incident_id=self.incident_id, status=self.status.currentData()
+            )
+
+    def _review(self, state: str) -> None:
+        if not self.incident_id:
+            return
+        comment = ""
+        if state != ReviewState.APPROVED.value:
+            comment, ok = QInputDialog.getText(
+                self, self.tr("Review"), self.tr("What should the worker fix?")
+            )
+            if not ok:
+                return
+        operations.review_incident(ctx=self.ctx, incident_id=self.incident_id, state=state, comment=comment)
+
+    def focus_response_form(self) -> None:
+        self.tabs.setCurrentWidget(self.responses)
+        self.responses.form.action_type.setFocus()

@@ -1,0 +1,150 @@
+"""The error taxonomy the user sees: every failure becomes a title, what to do, and details.
+
+One mapping, in one place (Maestral's `errorhandling.py`, Anki's network errors): core and sync
+exceptions become `Explained`. Details are scrubbed before anyone can see or copy them: bearer
+tokens, database keys and values of private fields (names, phones, notes, coordinates) never
+reach a dialog, a log or the clipboard.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+
+from cvi_desktop.errors import (
+    CviError,
+    DatabaseTooNew,
+    KeyringUnavailable,
+    NotFound,
+    StaleVersion,
+    ValidationError,
+)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("errors", text)
+
+
+@dataclass(frozen=True)
+class Explained:
+    title: str
+    what_to_do: str
+    details: str
+    # Sign-in problems and offline states go to the status bar, never a modal, when automatic.
+    kind: str = "error"
+
+
+# Field names whose values never leave the laptop; scrubbed from any detail text.
+PRIVATE_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "handle",
+    "address",
+    "body",
+    "risk_basis",
+    "latitude",
+    "longitude",
+    "token",
+    "password",
+    "key",
+)
+
+_SECRETS = [
+    (re.compile(r"cvi_[A-Za-z0-9_\-]{8,}"), "cvi_…[token removed]"),
+    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=\-]+"), r"\1[token removed]"),
+    (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\"\s,}]+"), r"\1[removed]"),
+    (re.compile(r"\b[0-9a-f]{64}\b"), "[key removed]"),
+    (re.compile(r"x'[0-9a-fA-F]+'"), "x'[key removed]'"),
+]
+_PRIVATE_NAMES = "|".join(PRIVATE_FIELDS)
+_FIELD_VALUE = re.compile(
+    rf"""(?P<name>['"]?(?:{_PRIVATE_NAMES})['"]?\s*[:=]\s*)(?P<value>'[^']*'|"[^"]*"|[^\s,}}\]]+)"""
+)
+
+
+def scrub(text: str, extra_secrets: tuple[str, ...] = ()) -> str:
+    """Remove tokens, keys and private field values from text meant for people or logs."""
+    for secret in extra_secrets:
+        if secret:
+            text = text.replace(secret, "[removed]")
+    for pattern, repl in _SECRETS:
+        text = pattern.sub(repl, text)
+    return _FIELD_VALUE.sub(lambda m: m.group("name") + "[private]", text)
+
+
+def _details(exc: BaseException) -> str:
+    lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+    return scrub("".join(lines))
+
+
+def explain(exc: BaseException) -> Explained:
+    """Map any exception to what a person needs to act on it."""
+    details = _details(exc)
+    name = type(exc).__name__
+    if isinstance(exc, ValidationError):
+        return Explained(
+            tr("Please check “%s”") % exc.field.replace("_", " "),
+            scrub(exc.reason) + "\n" + tr("Nothing was saved. Correct it and save again."),
+            details,
+            kind="validation",
+        )
+    if isinstance(exc, KeyringUnavailable):
+        return Explained(tr("No secure keyring"), scrub(str(exc)), details)
+    if isinstance(exc, DatabaseTooNew):
+        return Explained(tr("This profile needs a newer cvi-desktop"), scrub(str(exc)), details)
+    if isinstance(exc, StaleVersion):
+        return Explained(
+            tr("Someone changed this record meanwhile"),
+            tr("Your copy was refreshed. Look at the new version and make your change again."),
+            details,
+        )
+    if isinstance(exc, NotFound):
+        return Explained(
+            tr("Record not found"),
+            tr("It may belong to another profile. Refresh the list and try again."),
+            details,
+        )
+    # The sync engine's taxonomy, matched by name so this module does not import the network stack.
+    if name in {"SignInNeeded", "Unauthorized", "AuthError"} or getattr(exc, "status", None) == 401:
+        return Explained(
+            tr("Sign-in needed"),
+            tr(
+                "Your hub token was refused. Sign in again with a new token from your "
+                "supervisor. Nothing on this laptop was lost."
+            ),
+            details,
+            kind="sign_in",
+        )
+    if name in {
+        "Offline",
+        "HubUnreachable",
+        "ConnectionError",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "Timeout",
+        "ConnectionRefusedError",
+        "URLError",
+    }:
+        return Explained(
+            tr("The hub cannot be reached"),
+            tr(
+                "Your work is saved on this laptop and will be shared when the hub is "
+                "reachable. Check the network, or the hub address in Sign in."
+            ),
+            details,
+            kind="offline",
+        )
+    if isinstance(exc, CviError):
+        return Explained(tr("That did not work"), scrub(str(exc)), details)
+    return Explained(
+        tr("Something went wrong"),
+        tr(
+            "Your saved work is safe. Try again; if it keeps happening, copy the details "
+            "and send them to your supervisor."
+        ),
+        details,
+    )

@@ -1,0 +1,134 @@
+"""Human, translatable labels for every stored choice value, and small display helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QCoreApplication
+
+from cvi_desktop.clock import from_db, local_text
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("labels", text)
+
+
+_LABELS = {
+    # incident types
+    "fatal_shooting": "Fatal shooting",
+    "nonfatal_shooting": "Non-fatal shooting",
+    "nonshooting_homicide": "Non-shooting homicide",
+    "shots_fired_no_injury": "Shots fired, no injury",
+    # statuses
+    "new": "New",
+    "assigned": "Assigned",
+    "responding": "Responding",
+    "closed": "Closed",
+    "no_response": "No response",
+    # action types
+    "scene": "Scene response",
+    "hospital": "Hospital response",
+    "victim_engagement": "Victim engagement",
+    "family_engagement": "Family engagement",
+    "mediation": "Mediation",
+    "canvass_rumor_control": "Canvass / rumour control",
+    "vigil_funeral": "Vigil or funeral",
+    "community_event": "Community event",
+    "referral": "Referral",
+    "followup_contact": "Follow-up contact",
+    "other": "Other",
+    # outcomes
+    "completed": "Completed",
+    "partial": "Partly done",
+    "unable_unsafe": "Unable: unsafe",
+    "unable_police_restriction": "Unable: police restriction",
+    "unable_no_staff": "Unable: no staff",
+    "declined": "Declined",
+    "not_located": "Not located",
+    # mediation, risk
+    "resolved": "Resolved",
+    "ongoing": "Ongoing",
+    "escalated": "Escalated",
+    "unknown": "Unknown",
+    "none": "None",
+    "low": "Low",
+    "medium": "Medium",
+    "high": "High",
+    # referral categories and statuses
+    "mental_health": "Mental health",
+    "victim_services": "Victim services",
+    "medical": "Medical",
+    "relocation": "Relocation",
+    "employment": "Employment",
+    "education": "Education",
+    "legal": "Legal",
+    "funeral": "Funeral",
+    "substance_use": "Substance use",
+    "basic_needs": "Basic needs",
+    "made": "Made",
+    "connected": "Connected",
+    # follow-up kinds
+    "call": "Call",
+    "visit": "Visit",
+    "hospital_visit": "Hospital visit",
+    "referral_check": "Referral check",
+    # review
+    "approved": "Approved",
+    "has_issues": "Has issues",
+    "rejected": "Rejected",
+    # location types
+    "street": "Street",
+    "residence": "Residence",
+    "vehicle": "Vehicle",
+    "business": "Business",
+    "park": "Park",
+    "school": "School",
+    "transit": "Transit",
+    # sources
+    "cpd": "CPD",
+    "community": "Community",
+    "self": "Own team",
+    # sync states (badges)
+    "pending": "Waiting to share",
+    "sending": "Sharing…",
+    "acknowledged": "Shared",
+    "quarantined": "Needs attention",
+    "local": "Saved here",
+}
+
+
+def label(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    text = str(value)
+    english = _LABELS.get(text)
+    return _t(english) if english else text.replace("_", " ").capitalize()
+
+
+def when(value: str | None) -> str:
+    return local_text(value) if value else ""
+
+
+def elapsed(since: str | None, now: datetime) -> str:
+    """'2 h 05 min' since a stored instant; '' if unknown."""
+    start = from_db(since) if since else None
+    if start is None:
+        return ""
+    delta = max(now - start, timedelta(0))
+    minutes = int(delta.total_seconds() // 60)
+    days, rem = divmod(minutes, 1440)
+    hours, mins = divmod(rem, 60)
+    if days:
+        return _t("%d d %d h") % (days, hours)
+    if hours:
+        return _t("%d h %02d min") % (hours, mins)
+    return _t("%d min") % mins
+
+
+def badge_state(state: str | None) -> str:
+    """Collapse outbox states into the four badges people see."""
+    if state in ("pending", "sending"):
+        return "pending"
+    if state in ("acknowledged", "quarantined"):
+        return state
+    return "local"

@@ -1,0 +1,300 @@
+"""Thin UI actions: one function per thing a user does, keyword-only arguments, one core call
+run on the store writer thread, success and failure callbacks on the GUI thread.
+
+Modelled on Anki's `CollectionOp`: the function names the user's intent, the core does the
+work, and the UI's only job afterwards is to say so (`events.data_changed`) and nudge sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cvi_desktop import outbox, queries
+from cvi_desktop.services import casework, incidents, people, responses, reviews, settings
+from cvi_desktop.sharing import RecordKind, response_record
+from cvi_desktop.store import Store
+
+from . import core_gaps
+from .context import AppContext
+
+Done = Callable[[Any], None] | None
+Failed = Callable[[BaseException], None] | None
+
+
+def _changed(ctx: AppContext, incident_id: str, on_success: Done) -> Callable[[Any], None]:
+    def done(result: Any) -> None:
+        ctx.events.data_changed.emit(incident_id)
+        ctx.request_sync()  # saving never waits on the network; sharing starts right after
+        if on_success is not None:
+            on_success(result)
+
+    return done
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+def log_response(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    data: dict[str, Any],
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    payload = {**data, "incident_id": incident_id}
+    ctx.tasks.store_op(
+        lambda s: responses.log_action(s, payload),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def add_referral(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    category: str,
+    provider: str = "",
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    data = {"incident_id": incident_id, "category": category, "provider": provider}
+    ctx.tasks.store_op(
+        lambda s: casework.add_referral(s, data),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def update_referral(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    referral_id: str,
+    status: str,
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    ctx.tasks.store_op(
+        lambda s: casework.update_referral(s, referral_id, status=status),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def schedule_followup(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    due_at: Any,
+    kind: str,
+    assignee: str | None = None,
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    data = {"incident_id": incident_id, "due_at": due_at, "kind": kind, "assignee": assignee or ctx.actor}
+    ctx.tasks.store_op(
+        lambda s: casework.schedule_followup(s, data),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def complete_followup(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    followup_id: str,
+    result: str,
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    ctx.tasks.store_op(
+        lambda s: casework.complete_followup(s, followup_id, result=result),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def add_participant(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    data: dict[str, Any],
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    payload = {**data, "incident_id": incident_id}
+    ctx.tasks.store_op(
+        lambda s: people.add_participant(s, payload),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def add_note(
+    *, ctx: AppContext, incident_id: str, body: str, on_success: Done = None, on_failure: Failed = None
+) -> None:
+    data = {"incident_id": incident_id, "body": body}
+    ctx.tasks.store_op(
+        lambda s: people.add_note(s, data),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def assign_incident(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    assignee: str | None,
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    ctx.tasks.store_op(
+        lambda s: incidents.assign(s, incident_id, assignee),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def set_status(
+    *, ctx: AppContext, incident_id: str, status: str, on_success: Done = None, on_failure: Failed = None
+) -> None:
+    ctx.tasks.store_op(
+        lambda s: incidents.set_status(s, incident_id, status),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def review_incident(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    state: str,
+    comment: str = "",
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    data = {"incident_id": incident_id, "state": state, "comment": comment}
+    ctx.tasks.store_op(
+        lambda s: reviews.review(s, data),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+def retry_quarantined(
+    *, ctx: AppContext, seq: int, incident_id: str = "", on_success: Done = None, on_failure: Failed = None
+) -> None:
+    ctx.tasks.store_op(
+        lambda s: outbox.retry_quarantined(s, seq),
+        on_success=_changed(ctx, incident_id, on_success),
+        on_failure=on_failure,
+    )
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+@dataclass
+class IncidentDetail:
+    incident: dict[str, Any]
+    versions: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+    referrals: list[dict[str, Any]]
+    followups: list[dict[str, Any]]
+    participants: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    themes: list[str]
+    review: dict[str, Any] | None
+    staff: list[dict[str, Any]]
+    last_action_type: str | None
+    sync_state: str | None
+    # The exact frozen CPD payload if one was queued (what the sync sends), else None.
+    cpd_sent: dict[str, Any] | None
+    # What CPD would see if a supervisor approved now, built by the same allowlist.
+    cpd_preview: dict[str, Any] = field(default_factory=dict)
+
+
+def read_incident_detail(store: Store, incident_id: str, actor: str) -> IncidentDetail:
+    incident = incidents.get(store, incident_id)
+    actions = responses.for_incident(store, incident_id)
+    refs = casework.referrals_for(store, incident_id)
+    fups = casework.followups_for(store, incident_id)
+    tags = incidents.themes(store, incident_id)
+    return IncidentDetail(
+        incident=incident,
+        versions=incidents.versions(store, incident_id),
+        actions=actions,
+        referrals=refs,
+        followups=fups,
+        participants=people.participants_for(store, incident_id),
+        notes=people.notes_for(store, incident_id),
+        themes=tags,
+        review=reviews.latest(store, incident_id),
+        staff=people.staff(store),
+        last_action_type=responses.last_action_type(store, actor),
+        sync_state=core_gaps.incident_states(store, [incident_id]).get(incident_id),
+        cpd_sent=core_gaps.latest_payload(store, RecordKind.RESPONSE_RECORD, incident_id),
+        cpd_preview=response_record(incident, actions, refs, fups, tags, settings.agreement(store)),
+    )
+
+
+def load_incident(*, ctx: AppContext, incident_id: str, on_success: Done, on_failure: Failed = None) -> None:
+    ctx.tasks.store_op(
+        lambda s: read_incident_detail(s, incident_id, ctx.actor),
+        on_success=on_success,
+        on_failure=on_failure,
+    )
+
+
+@dataclass
+class SyncSnapshot:
+    counts: dict[str, int]
+    waiting: list[dict[str, Any]]
+    quarantined: list[dict[str, Any]]
+    last_shared_at: str | None
+
+
+def read_sync_snapshot(store: Store, with_rows: bool = True) -> SyncSnapshot:
+    return SyncSnapshot(
+        counts=outbox.counts(store),
+        waiting=core_gaps.waiting(store) if with_rows else [],
+        quarantined=outbox.quarantined(store) if with_rows else [],
+        last_shared_at=core_gaps.last_acknowledged_at(store),
+    )
+
+
+def load_sync_snapshot(
+    *, ctx: AppContext, with_rows: bool, on_success: Done, on_failure: Failed = None
+) -> None:
+    ctx.tasks.store_op(
+        lambda s: read_sync_snapshot(s, with_rows), on_success=on_success, on_failure=on_failure
+    )
+
+
+def load_staff(*, ctx: AppContext, on_success: Done, on_failure: Failed = None) -> None:
+    ctx.tasks.store_op(people.staff, on_success=on_success, on_failure=on_failure)
+
+
+@dataclass
+class Page:
+    generation: int
+    offset: int
+    rows: list[dict[str, Any]]
+    states: dict[str, str]
+    total: int | None = None
+
+
+def read_incident_page(
+    store: Store, f: queries.IncidentFilter, *, generation: int, offset: int, limit: int, with_count: bool
+) -> Page:
+    rows = queries.incident_page(store, f, offset=offset, limit=limit)
+    states = core_gaps.incident_states(store, [r["id"] for r in rows])
+    total = queries.incident_count(store, f) if with_count else None
+    return Page(generation, offset, rows, states, total)

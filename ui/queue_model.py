@@ -1,0 +1,235 @@
+"""The incident queue as a paging table model.
+
+Rows come from `queries.incident_page` a page at a time on the store thread (`canFetchMore` /
+`fetchMore`), so 100,000 incidents never load at once. A filter or sort change keeps showing the
+old rows until the first page of the new query arrives, then swaps in one reset (no flicker).
+A generation number drops pages that arrive for a query the user has already replaced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from cvi_desktop.queries import OPEN_STATUSES, IncidentFilter
+
+from . import operations
+from .context import AppContext
+from .labels import badge_state, elapsed, label, when
+from .resources import icon
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("IncidentQueueModel", text)
+
+
+# (key, header, sort key in queries.SORTABLE or None)
+COLUMNS: list[tuple[str, str, str | None]] = [
+    ("sync", "Sync", None),
+    ("received", "Received", "received"),
+    ("since", "Since notification", None),
+    ("rd_number", "RD number", "rd_number"),
+    ("type", "Type", "type"),
+    ("district", "District", "district"),
+    ("beat", "Beat", None),
+    ("victims", "Victims", None),
+    ("status", "Status", "status"),
+    ("assignee", "Assignee", None),
+]
+COLUMN = {key: i for i, (key, _h, _s) in enumerate(COLUMNS)}
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class IncidentQueueModel(QAbstractTableModel):
+    page_loaded = Signal(int)  # number of rows now loaded
+    total_changed = Signal(int)
+
+    PAGE = 100
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.filter = IncidentFilter()
+        self._rows: list[dict[str, Any]] = []
+        self._states: dict[str, str] = {}
+        self._total: int | None = None
+        self._generation = 0
+        self._fetching = False
+        self.staff_names: dict[str, str] = {}
+        # The live clock: refresh "since notification" without touching the store.
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(30_000)
+        self._clock_timer.timeout.connect(self.tick)
+        self._clock_timer.start()
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def set_filter(self, f: IncidentFilter) -> None:
+        self.filter = f
+        self._generation += 1
+        self._request(offset=0, limit=self.PAGE, with_count=True)
+
+    def refresh(self) -> None:
+        """Reload what is shown (e.g. after a notification), keeping as many rows loaded."""
+        self._generation += 1
+        self._request(offset=0, limit=max(self.PAGE, len(self._rows)), with_count=True)
+
+    def _request(self, *, offset: int, limit: int, with_count: bool) -> None:
+        generation, f = self._generation, self.filter
+        self._fetching = True
+        self.ctx.tasks.store_op(
+            lambda s: operations.read_incident_page(
+                s, f, generation=generation, offset=offset, limit=limit, with_count=with_count
+            ),
+            on_success=self._arrived,
+            on_failure=self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self._fetching = False
+        self.ctx.tasks.default_failure(exc)
+
+    def _arrived(self, page: operations.Page) -> None:
+        if page.generation != self._generation:
+            return  # an older query's page; a newer request is on its way
+        self._fetching = False
+        if page.offset == 0:
+            self.beginResetModel()
+            self._rows = list(page.rows)
+            self._states = dict(page.states)
+            self._total = page.total
+            self.endResetModel()
+        elif page.offset == len(self._rows) and page.rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self._states.update(page.states)
+            self.endInsertRows()
+        if page.total is not None:
+            self.total_changed.emit(page.total)
+        self.page_loaded.emit(len(self._rows))
+
+    @property
+    def total(self) -> int | None:
+        return self._total
+
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    def incident_id(self, row: int) -> str:
+        return str(self._rows[row]["id"])
+
+    def row_of(self, incident_id: str) -> int:
+        for i, r in enumerate(self._rows):
+            if r["id"] == incident_id:
+                return i
+        return -1
+
+    def tick(self) -> None:
+        if self._rows:
+            col = COLUMN["since"]
+            self.dataChanged.emit(
+                self.index(0, col), self.index(len(self._rows) - 1, col), [Qt.ItemDataRole.DisplayRole]
+            )
+
+    # --- Qt model API --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() or self._fetching or self._total is None:
+            return False
+        return len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._request(offset=len(self._rows), limit=self.PAGE, with_count=False)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _t(COLUMNS[section][1])
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            sortable = COLUMNS[section][2] is not None
+            return _t("Click to sort") if sortable else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        state = badge_state(self._states.get(row["id"]))
+        if role == ID_ROLE:
+            return row["id"]
+        if role == STATE_ROLE:
+            return state
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, key, state)
+        if role == Qt.ItemDataRole.DecorationRole and key == "sync":
+            return icon(f"sync-{state}")
+        if role == Qt.ItemDataRole.ToolTipRole and key == "sync":
+            return label(state)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{_t(COLUMNS[index.column()][1])}: {self._display(row, key, state)}"
+        if role == Qt.ItemDataRole.FontRole and row["status"] == "new":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and key == "sync" and state == "quarantined":
+            return QColor("#b3261e")
+        return None
+
+    def _display(self, row: dict[str, Any], key: str, state: str) -> str:
+        if key == "sync":
+            return label(state)
+        if key == "received":
+            return when(row["org_received_at"])
+        if key == "since":
+            if row["status"] not in OPEN_STATUSES:
+                return "—"
+            return elapsed(row["org_received_at"], self.ctx.now())
+        if key == "rd_number":
+            return row["rd_number"] or _t("(none yet)")
+        if key == "type":
+            return label(row["incident_type"])
+        if key == "district":
+            return row["district"]
+        if key == "beat":
+            return row["beat"] or ""
+        if key == "victims":
+            fatal = row["victims_fatal"] or 0
+            return f"{row['victims_total']}" + (_t(" (%d fatal)") % fatal if fatal else "")
+        if key == "status":
+            return label(row["status"])
+        if key == "assignee":
+            who = row["assignee"]
+            return self.staff_names.get(who, who) if who else _t("Unassigned")
+        return ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][2]
+        if key is None:
+            return
+        self.set_filter(replace(self.filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder))
+
+    def sortable(self, column: int) -> bool:
+        return COLUMNS[column][2] is not None

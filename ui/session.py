@@ -1,0 +1,93 @@
+"""One signed-in profile: its task manager (writer thread + network pool), app events, sync
+bridge and sync service. The launcher, the tests and the benchmark all build the app this way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from cvi_desktop.clock import system_clock
+from cvi_desktop.store import Store, open_profile
+
+from .context import AppContext, AppEvents
+from .sync_bridge import SyncBridge, build_service
+from .tasks import TaskManager
+
+
+class Session(QObject):
+    def __init__(
+        self,
+        profile: str,
+        *,
+        home: Path | None = None,
+        actor: str | None = None,
+        role: str = "worker",
+        clock: Callable[[], datetime] = system_clock,
+        debug_threads: bool | None = None,
+        opener: Callable[[], Store] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.home = home
+        self.tasks = TaskManager(self, debug_threads=debug_threads)
+        self.events = AppEvents(self)
+        self.bridge = SyncBridge(self.tasks, self)
+        actor = actor or profile
+        self.ctx = AppContext(
+            profile=profile,
+            actor=actor,
+            tasks=self.tasks,
+            events=self.events,
+            clock=clock,
+            role=role,
+            request_sync=self.bridge.notify_saved,
+            team=[actor],
+        )
+        self._opener = opener or (lambda: open_profile(profile, home=home, clock=clock, actor=actor))
+        self.hub_url = ""
+        # New incidents from the hub: refresh views; the main window rings the bell.
+        self.bridge.notification.connect(self.events.notification)
+        self.bridge.notification.connect(self.events.data_changed)
+        self.bridge.incident_updated.connect(self.events.data_changed)
+        self.bridge.finished.connect(lambda _e: self.events.data_changed.emit(""))
+        self.bridge.quarantined.connect(lambda _e: self.events.data_changed.emit(""))
+
+    def open(
+        self,
+        *,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Open the encrypted store on the writer thread (keyring + SQLCipher there, not here)."""
+        self.tasks.open_store(self._opener, on_success=on_success, on_failure=on_failure)
+
+    def open_blocking(self, timeout: float = 60) -> None:
+        """For tests and the self-test: open and wait (the GUI is not shown yet)."""
+        self.tasks.open_store(self._opener).result(timeout)
+
+    def connect_hub(
+        self, hub_url: str, *, interval: float | None = None, debounce: float | None = None, live: bool = True
+    ) -> None:
+        """Start syncing with the hub (the token is already in the keyring)."""
+        self.hub_url = hub_url
+        service = build_service(
+            profile=self.profile,
+            hub_url=hub_url,
+            tasks=self.tasks,
+            bridge=self.bridge,
+            clock=self.ctx.clock,
+            interval=interval,
+            debounce=debounce,
+            live=live,
+        )
+        self.bridge.attach(service)
+        self.bridge.start()
+
+    def close(self) -> None:
+        self.bridge.stop()
+        self.tasks.shutdown()

@@ -1,0 +1,228 @@
+"""The one seam between the sync engine and Qt.
+
+The engine (`sync.engine`) reports through plain callables on its own threads
+(`sync.engine.events`). `SyncBridge.listener` is the callable we hand it: it only posts the
+event to the GUI thread (Electrum's `QtEventListener`, Dangerzone's `GUIMixin`), where
+`deliver` turns it into Qt signals. Nothing else in `ui` imports the engine or the HTTP client,
+and every network call the UI makes (checking a sign-in) runs in the task manager's network pool.
+
+Events are dispatched by class name so this module keeps working while the engine grows new
+fields; unknown events are ignored.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+
+from .tasks import TaskManager
+
+
+class EngineLike(Protocol):
+    """What the bridge needs from `sync.engine.SyncService`."""
+
+    def start(self) -> Any: ...
+    def stop(self, timeout: float = 10.0) -> None: ...
+    def request_sync(self, reason: str = "demand") -> None: ...
+    def notify_saved(self) -> None: ...
+
+
+class _EventBox(QEvent):
+    TYPE = QEvent.Type(QEvent.registerEventType())
+
+    def __init__(self, payload: object) -> None:
+        super().__init__(self.TYPE)
+        self.payload = payload
+
+
+@dataclass(frozen=True)
+class HubCheck:
+    """The answer to "are this address and token good?"."""
+
+    url: str
+    epoch: str
+
+
+class SyncBridge(QObject):
+    started = Signal(object)  # SyncStarted
+    progress = Signal(int, int)  # sent, total
+    finished = Signal(object)  # SyncFinished
+    offline = Signal(object)  # Offline (retry_at, title, action)
+    sign_in_needed = Signal(object)  # SignInNeeded (title, action)
+    paused = Signal(object)  # Paused (reason, action)
+    notification = Signal(str)  # incident id of a new notification
+    incident_updated = Signal(str)
+    quarantined = Signal(object)  # RecordQuarantined
+    any_event = Signal(object)
+    # A sync the person asked for failed: the main window explains it in a dialog.
+    demand_failed = Signal(str, str)  # title, what to do
+
+    def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.engine: EngineLike | None = None
+        self._on_demand = False
+        self.gui_thread_deliveries = 0
+        self.other_thread_deliveries = 0
+
+    # --- engine → GUI --------------------------------------------------------------------------
+
+    def listener(self, event: object) -> None:
+        """Give this to the engine. Safe on any thread: it only posts."""
+        QCoreApplication.postEvent(self, _EventBox(event))
+
+    def event(self, ev: QEvent) -> bool:  # noqa: D401 - Qt override
+        if ev.type() == _EventBox.TYPE:
+            self.deliver(ev.payload)  # type: ignore[attr-defined]
+            return True
+        return super().event(ev)
+
+    def deliver(self, event: object) -> None:
+        """Turn one engine event into signals. Runs on the GUI thread."""
+        if threading.current_thread() is threading.main_thread():
+            self.gui_thread_deliveries += 1
+        else:
+            self.other_thread_deliveries += 1
+        name = type(event).__name__
+        self.any_event.emit(event)
+        if name == "SyncStarted":
+            self.started.emit(event)
+        elif name == "Progress":
+            self.progress.emit(int(event.sent), int(event.total))  # type: ignore[attr-defined]
+        elif name == "SyncFinished":
+            self._on_demand = False
+            self.finished.emit(event)
+        elif name == "Offline":
+            self._explain_if_asked(event)
+            self.offline.emit(event)
+        elif name == "SignInNeeded":
+            self._explain_if_asked(event)
+            self.sign_in_needed.emit(event)
+        elif name == "Paused":
+            self._explain_if_asked(event, title_attr="reason")
+            self.paused.emit(event)
+        elif name == "NotificationReceived":
+            self.notification.emit(str(event.incident_id))  # type: ignore[attr-defined]
+        elif name == "IncidentUpdated":
+            self.incident_updated.emit(str(event.incident_id))  # type: ignore[attr-defined]
+        elif name == "RecordQuarantined":
+            self.quarantined.emit(event)
+
+    def _explain_if_asked(self, event: object, title_attr: str = "title") -> None:
+        # Automatic sync fails quietly into the status bar; a sync the person asked for explains
+        # itself once (Anki's sync.py does the same).
+        if self._on_demand:
+            self._on_demand = False
+            self.demand_failed.emit(str(getattr(event, title_attr, "")), str(getattr(event, "action", "")))
+
+    # --- GUI → engine --------------------------------------------------------------------------
+
+    def attach(self, engine: EngineLike) -> None:
+        self.engine = engine
+
+    def start(self) -> None:
+        if self.engine is not None:
+            self.engine.start()  # only starts its threads; returns at once
+
+    def stop(self) -> None:
+        engine, self.engine = self.engine, None
+        if engine is not None:
+            engine.stop(5.0)
+
+    def notify_saved(self) -> None:
+        """After a local save: sync soon (debounced by the engine), quietly."""
+        if self.engine is not None:
+            self.engine.notify_saved()
+
+    def request_sync(self, *, on_demand: bool = False) -> None:
+        """Ask for a sync now. `on_demand`: the person clicked "Share now"; failures explain."""
+        if self.engine is None:
+            if on_demand:
+                self.demand_failed.emit(
+                    QCoreApplication.translate("SyncBridge", "Not signed in to a hub"),
+                    QCoreApplication.translate("SyncBridge", "Sign in to a hub to share your work."),
+                )
+            return
+        if on_demand:
+            self._on_demand = True
+        self.engine.request_sync("demand")
+
+    # --- sign-in checks (network pool) ---------------------------------------------------------
+
+    def check_hub(
+        self,
+        url: str,
+        token: str,
+        *,
+        on_success: Callable[[HubCheck], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        """Check an address and token against the hub, off the GUI thread."""
+        self.tasks.network_op(lambda: check_hub(url, token), on_success=on_success, on_failure=on_failure)
+
+
+def check_hub(url: str, token: str) -> HubCheck:
+    """Blocking: reach the hub's health route, then an authenticated route with the token."""
+    from sync.client import HubClient  # the network stack loads only when someone signs in
+
+    client = HubClient(url, lambda: token)
+    try:
+        client.health()
+        config = client.config()
+        return HubCheck(url=client.base_url, epoch=config.epoch)
+    finally:
+        client.close()
+
+
+def save_sign_in(profile: str, token: str) -> None:
+    """Keep the token in the keyring (never a file); called on the network pool after a check."""
+    from sync.credentials import set_token
+
+    set_token(profile, token)
+
+
+def saved_token(profile: str) -> str | None:
+    from sync.credentials import get_token
+
+    return get_token(profile)
+
+
+def build_service(
+    *,
+    profile: str,
+    hub_url: str,
+    tasks: TaskManager,
+    bridge: SyncBridge,
+    clock: Callable[[], datetime] | None = None,
+    interval: float | None = None,
+    debounce: float | None = None,
+    live: bool = True,
+) -> Any:
+    """The profile's sync service (worker + live listener), wired to the bridge.
+
+    The engine gets a `WriterThreadStore`: its SQL runs on the writer thread, so the store
+    keeps one thread and the GUI thread never waits on the network.
+    """
+    from sync.client import HubClient
+    from sync.credentials import keyring_token_source
+    from sync.engine import SyncEngine, SyncService
+
+    from .tasks import WriterThreadStore
+
+    engine = SyncEngine(
+        WriterThreadStore(tasks),
+        HubClient(hub_url, keyring_token_source(profile)),  # type: ignore[arg-type]
+        clock=clock,
+        listeners=[bridge.listener],
+    )
+    options: dict[str, Any] = {"live": live}
+    if interval is not None:
+        options["interval"] = interval
+    if debounce is not None:
+        options["debounce"] = debounce
+    return SyncService(engine, **options)
