@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	scripts/run-app.sh $(VENV)/bin/cvi-desktop demo
+	scripts/run-app.sh $(VENV)/bin/cvi-desktop-gui --demo
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen scripts/with-keyring.sh --optional $(PY) -m pytest -q
