@@ -20,6 +20,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	scripts/with-keyring.sh --optional $(PY) bench/store_bench.py
+	scripts/with-keyring.sh --optional $(PY) bench/sync_bench.py
+	QT_QPA_PLATFORM=offscreen scripts/with-keyring.sh --optional $(PY) bench/ui_bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
