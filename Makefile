@@ -23,6 +23,11 @@ bench: $(STAMP)
 	scripts/with-keyring.sh --optional $(PY) bench/sync_bench.py
 	QT_QPA_PLATFORM=offscreen scripts/with-keyring.sh --optional $(PY) bench/ui_bench.py
 
+# A one-folder app in dist/cvi-desktop/ (see build.spec); check it with
+# `scripts/with-keyring.sh dist/cvi-desktop/cvi-desktop --self-test`.
+dist: $(STAMP)
+	$(PY) -m PyInstaller --noconfirm build.spec
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 

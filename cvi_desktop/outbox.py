@@ -8,15 +8,19 @@ has not been sent. Nothing here deletes a row: acknowledged rows are the device'
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from .clock import to_db
 from .sharing import Audience, RecordKind, canonical_json, content_hash, envelope
-from .store.database import Store
+
+if TYPE_CHECKING:  # type hints only: the GUI imports this module before it opens a store
+    from sqlite_utils import Database
+
+    from .store.database import Store
 
 
 class OutboxState(StrEnum):
@@ -27,6 +31,18 @@ class OutboxState(StrEnum):
     SUPERSEDED = "superseded"
 
 
+# Records whose id is the incident's own id; every other kind names its incident in its data.
+_INCIDENT_KEYED = (RecordKind.INCIDENT, RecordKind.RESPONSE_RECORD)
+
+
+def incident_of(kind: RecordKind, record_id: str, data: dict[str, Any]) -> str | None:
+    """The incident an outbox record belongs to (the `incident_id` column, added by m004)."""
+    if kind in _INCIDENT_KEYED:
+        return record_id
+    found = data.get("incident_id")
+    return None if found is None else str(found)
+
+
 def enqueue(
     db: Database,
     now: datetime,
@@ -35,8 +51,16 @@ def enqueue(
     record_id: str,
     version: int,
     data: dict[str, Any],
+    *,
+    incident_id: str | None = None,
 ) -> int:
-    """Freeze one payload into the outbox. Call inside the domain write's transaction."""
+    """Freeze one payload into the outbox. Call inside the domain write's transaction.
+
+    `incident_id` files the row under its incident for the per-incident sync badge; by default
+    it is read from the record (its own id for incidents and CPD response records, else
+    `data["incident_id"]`, which every org payload of an incident's child record carries)."""
+    if incident_id is None:
+        incident_id = incident_of(kind, record_id, data)
     payload = canonical_json(envelope(kind, record_id, version, audience, data))
     if version > 1:
         db.execute(
@@ -46,7 +70,7 @@ def enqueue(
         )
     cursor = db.execute(
         "INSERT INTO outbox (audience, kind, record_id, version, payload, sha256, size, state, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, incident_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             audience,
             kind,
@@ -57,6 +81,7 @@ def enqueue(
             len(payload.encode("utf-8")),
             OutboxState.PENDING,
             to_db(now),
+            incident_id,
         ],
     )
     return int(cursor.lastrowid)
@@ -139,3 +164,65 @@ def record_state(store: Store, kind: RecordKind, record_id: str) -> str | None:
         "ORDER BY version DESC, seq DESC LIMIT 1",
         [kind, record_id, OutboxState.SUPERSEDED],
     )
+
+
+def latest_payload(store: Store, kind: RecordKind, record_id: str) -> dict[str, Any] | None:
+    """The newest frozen payload of one record (exactly what the sync sends), with its state and
+    version; None if the record was never queued."""
+    row = store.one(
+        "SELECT payload, state, version FROM outbox WHERE kind = ? AND record_id = ? AND state != ? "
+        "ORDER BY version DESC, seq DESC LIMIT 1",
+        [kind, record_id, OutboxState.SUPERSEDED],
+    )
+    if row is None:
+        return None
+    return {"payload": json.loads(row["payload"]), "state": row["state"], "version": row["version"]}
+
+
+def waiting(store: Store, limit: int = 500) -> list[dict[str, Any]]:
+    """Rows still to be shared (pending or in flight), oldest first, for the sync panel."""
+    return store.rows(
+        "SELECT seq, audience, kind, record_id, incident_id, version, state, attempts, next_attempt_at, "
+        "last_error, created_at, payload FROM outbox WHERE state IN (?, ?) ORDER BY seq LIMIT ?",
+        [OutboxState.PENDING, OutboxState.SENDING, limit],
+    )
+
+
+def last_acknowledged_at(store: Store) -> str | None:
+    """When the hub last acknowledged anything (None: never)."""
+    return store.scalar("SELECT max(acknowledged_at) FROM outbox")
+
+
+# Worst first: one quarantined record makes the whole incident's badge say so.
+_RANK = {
+    OutboxState.QUARANTINED: 3,
+    OutboxState.PENDING: 2,
+    OutboxState.SENDING: 2,
+    OutboxState.ACKNOWLEDGED: 1,
+}
+
+
+def incident_states(store: Store, incident_ids: Sequence[str]) -> dict[str, str]:
+    """The worst outbox state over each incident's records (the incident, its actions,
+    referrals, follow-ups, reviews and CPD response record): quarantined > pending/sending >
+    acknowledged. Incidents with nothing queued are absent.
+
+    One indexed lookup per page of incidents (`outbox_incident`, m004), so the queue's cost does
+    not grow with the outbox."""
+    if not incident_ids:
+        return {}
+    found: dict[str, str] = {}
+    # SQLite allows 32,766 parameters; a queue page is 100, but stay safe for any caller.
+    for start in range(0, len(incident_ids), 500):
+        chunk = list(incident_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = store.rows(
+            f"SELECT incident_id, state FROM outbox WHERE incident_id IN ({marks}) AND state != ? "
+            "GROUP BY incident_id, state",
+            [*chunk, OutboxState.SUPERSEDED],
+        )
+        for row in rows:
+            current = found.get(row["incident_id"])
+            if current is None or _RANK.get(row["state"], 0) > _RANK.get(current, 0):
+                found[row["incident_id"]] = row["state"]
+    return found

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import CHICAGO, to_db
-from .domain import QUALIFYING_ACTIONS, IncidentStatus
 from .errors import ValidationError
-from .store.database import Store
+
+if TYPE_CHECKING:  # type hints only: the GUI builds filters before it opens (or imports) a store
+    from .store.database import Store
 
 SORTABLE = {
     "received": "org_received_at",
@@ -24,7 +25,10 @@ SORTABLE = {
     "status": "status",
     "rd_number": "rd_number",
 }
-OPEN_STATUSES = (IncidentStatus.NEW, IncidentStatus.ASSIGNED, IncidentStatus.RESPONDING)
+# `IncidentStatus` NEW, ASSIGNED and RESPONDING, spelled as their values so that building a filter
+# does not import `domain` (its many enums and dataclasses cost the desktop's first frame ~60 ms);
+# tests/test_outbox_states.py checks the two agree.
+OPEN_STATUSES: tuple[str, ...] = ("new", "assigned", "responding")
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,8 @@ def monthly_review(store: Store, month: str) -> list[DistrictMonth]:
     """Notification latency (received − occurred), response latency (first scene, hospital or
     family contact − received) and coverage, per district, for incidents that occurred in the
     month (Chicago time)."""
+    from .domain import QUALIFYING_ACTIONS  # here, not at import: see OPEN_STATUSES
+
     start, end = month_bounds(month)
     qualifying = ", ".join("?" * len(QUALIFYING_ACTIONS))
     rows = store.rows(

@@ -93,12 +93,14 @@ def post_notification(hub: Any, body: dict[str, Any], now: datetime | None = Non
 
 def seed_profile(store: Store, hub: DemoHub | None, now: datetime) -> int:
     """Seed the demo store (writer thread) and register its incidents on the hub as CPD's."""
+    from cvi_desktop import queries
     from cvi_desktop.demo import seed_demo
     from cvi_desktop.services import incidents
 
     summary = seed_demo(store, now=now)
     if hub is not None:
-        for row in store.rows("SELECT id FROM incidents"):
+        every = queries.IncidentFilter()
+        for row in queries.incident_page(store, every, limit=queries.incident_count(store, every)):
             facts = incidents.get(store, row["id"])
             body = {
                 k: facts[k]

@@ -49,10 +49,14 @@ class ErrorDialog(QDialog):
         layout.addWidget(todo)
         layout.addWidget(self.details)
         layout.addWidget(buttons)
+        # adjustSize() (showing details) shrinks to the buttons' width and wraps the title
+        # word by word; a minimum keeps the dialog readable.
+        self.setMinimumWidth(480)
         self.resize(520, 200)
 
     def _toggle(self, shown: bool) -> None:
         self.details.setVisible(shown)
+        self.toggle.setText(self.tr("Hide &details") if shown else self.tr("Show &details"))
         self.adjustSize()
 
     def copy_details(self) -> None:

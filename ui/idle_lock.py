@@ -8,11 +8,10 @@ for the profile's hub token, checked against the keyring on a worker thread.
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from .tasks import TaskManager
@@ -114,12 +113,23 @@ class LockScreen(QWidget):
         self.message.setAccessibleName(self.tr("Unlock message"))
         if demo:
             self.token.setPlaceholderText(self.tr("Demo profile: leave empty and press Unlock"))
+        # A centred column of readable width: a full-width token field and button look broken.
+        column = QWidget(self)
+        column.setFixedWidth(460)
+        # The outer layout does not ask a centred child for height-for-width: reserve the
+        # wrapped text's height, or its first and last lines are cut.
+        info.setMinimumHeight(info.heightForWidth(460))
+        inner = QVBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(8)
+        for w in (title, info, self.token, self.message):
+            inner.addWidget(w)
+        inner.addWidget(self.button, 0, Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for w in (title, info, self.token, self.button, self.message):
-            layout.addWidget(w)
+        layout.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        layout.setContentsMargins(120, 20, 120, 20)
+        layout.setContentsMargins(20, 20, 20, 20)
         self.button.clicked.connect(self.try_unlock)
         self.token.returnPressed.connect(self.try_unlock)
 
@@ -141,6 +151,8 @@ class LockScreen(QWidget):
         )
 
     def _compare(self, typed: str, saved: str | None) -> None:
+        import hmac  # here: the lock screen is built long after the first frame, hashlib is not cheap
+
         if saved and hmac.compare_digest(typed.encode(), saved.encode()):
             self.token.clear()
             self.unlocked.emit()

@@ -4,23 +4,31 @@ cvi-desktop-gui                 sign in (or pick a profile), then the main windo
 cvi-desktop-gui --demo          a hub on 127.0.0.1, a seeded demo profile, a notification
                                 every few minutes (what `make run` calls)
 cvi-desktop-gui --self-test     for the frozen app: store + keyring + offscreen render, exit 0
+
+Start-up shows the window before any slow work (`show_main_window`): only Qt and the widgets of
+the first frame are imported before it paints; the store (sqlite-utils, SQLCipher, keyring), the
+sync engine (requests) and the demo hub (FastAPI, uvicorn, pydantic) load afterwards, on the
+threads that use them. `python -X importtime -m ui.launcher --help` shows what loads up front.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import sys
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from .resources import icon, load_translator, style_sheet
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+    from .session import Session
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,8 +78,43 @@ def wait_until(predicate: object, timeout_ms: int = 15_000) -> bool:
     return bool(predicate())  # type: ignore[operator]
 
 
+def show_main_window(
+    session: Session,
+    *,
+    idle_timeout_s: float,
+    demo: bool = False,
+    on_opened: Callable[[], None] | None = None,
+    on_open_failure: Callable[[BaseException], None] | None = None,
+) -> MainWindow:
+    """Show the main window at once, then open the profile and load the queue.
+
+    The window paints its empty queue first; only then does the store thread open the encrypted
+    profile (keyring, SQLCipher, migrations) and read the first page, which fills the queue
+    when it arrives. A session that is already open (tests, the demo) just loads."""
+    from .main_window import MainWindow
+
+    window = MainWindow(session, idle_timeout_s=idle_timeout_s, demo=demo)
+    window.show()
+    if not session.tasks.has_store:
+        # Queued on the store thread ahead of `start()`'s reads, which therefore find it open.
+        window.when_painted(
+            lambda: session.open(
+                on_success=lambda _r: on_opened() if on_opened is not None else None,
+                on_failure=on_open_failure,
+            )
+        )
+    window.start()
+    return window
+
+
 def self_test() -> int:
-    """Open an encrypted store with a key from the real keyring, render the window, clean up."""
+    """Open an encrypted store with a key from the real keyring, render the window, clean up.
+
+    In a frozen build this also proves that the late imports (the services behind
+    `ui.operations`, the detail pane built after the first frame) made it into the bundle."""
+    import shutil
+    import tempfile
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     make_app(sys.argv[:1])
     from cvi_desktop.store import keys
@@ -83,15 +126,16 @@ def self_test() -> int:
     profile = f"self-test-{os.getpid()}"
     try:
         backend = keys.describe()
+        print(f"keyring: {backend}", flush=True)
         session = Session(profile, home=home)
         session.open_blocking()
         window = MainWindow(session, idle_timeout_s=0)
         window.start()
         window.show()
         rendered = wait_until(lambda: window.queue.model.total is not None)
+        rendered = rendered and window.detail.isVisible()  # the pane built after the first frame
         image = window.grab()
         ok = rendered and not image.isNull()
-        print(f"keyring: {backend}")
         print(f"store: {session.profile} opened (SQLCipher) in {home}")
         print(f"window: {image.width()}x{image.height()} rendered={ok}")
         window.close()
@@ -108,9 +152,12 @@ def self_test() -> int:
             keys.delete_secret(f"database-key:{profile}")
         except Exception:  # noqa: BLE001
             pass
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def run_demo(args: argparse.Namespace, app: QApplication) -> int:
+    import random
+    import tempfile
     from datetime import UTC, datetime
 
     from sync.credentials import set_token
@@ -150,7 +197,6 @@ def run_demo(args: argparse.Namespace, app: QApplication) -> int:
 def run_normal(args: argparse.Namespace, app: QApplication) -> int:
     from .error_dialog import ErrorDialog
     from .errors import explain
-    from .main_window import MainWindow
     from .session import Session
     from .sign_in import SignInDialog
     from .sync_bridge import check_hub, save_sign_in, saved_token
@@ -170,15 +216,19 @@ def run_normal(args: argparse.Namespace, app: QApplication) -> int:
     if choice.demo:
         return run_demo(args, app)
     session = Session(choice.profile, home=args.home, role="supervisor" if choice.supervisor else "worker")
-    try:
-        session.open_blocking()
-    except Exception as exc:  # noqa: BLE001 - e.g. no keyring: say so plainly, refuse
+
+    def refused(exc: BaseException) -> None:
+        # E.g. no keyring: say so plainly and stop; nothing was opened or changed.
         ErrorDialog(explain(exc)).exec()
-        return 2
-    session.connect_hub(choice.hub_url)
-    window = MainWindow(session, idle_timeout_s=args.idle_minutes * 60)
-    window.start()
-    window.show()
+        app.exit(2)
+
+    # Sync starts once the profile is open (the engine's first act is to read the outbox).
+    show_main_window(
+        session,
+        idle_timeout_s=args.idle_minutes * 60,
+        on_opened=lambda: session.connect_hub(choice.hub_url),
+        on_open_failure=refused,
+    )
     code = app.exec()
     session.close()
     return code
@@ -189,6 +239,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
         return self_test()
+    if args.demo and getattr(sys, "frozen", False):
+        # The installed app leaves out the reference hub (a server: FastAPI, uvicorn); see build.spec.
+        print("The demo runs its own hub and is not part of the installed app; run `make run` from a "
+              "source checkout instead.", file=sys.stderr)
+        return 2
     app = make_app([sys.argv[0], *argv])
     QCoreApplication.setApplicationVersion("0.1.0")
     if args.demo:

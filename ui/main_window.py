@@ -1,27 +1,40 @@
 """The main window: composes the queue, the detail, the status bar, the notifier and the lock.
 
 It owns no business logic: views talk to the core through `operations`, sync through the bridge.
+
+Cold start paints first: the constructor builds only what the first frame shows (filters, the
+empty queue, the status bar, the menus). The incident detail is built right after that frame,
+the lock screen and the sync panel when first needed, and `start()` waits for the first paint
+before asking the store thread for anything (`when_painted`), so neither widget building nor the
+store's imports and first query delay the window. Each of the late parts is also a property
+that builds it on first use, so nothing can see it missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from . import operations
-from .detail_view import IncidentDetailView
-from .error_dialog import show_error, show_explained
-from .idle_lock import IdleWatcher, LockScreen
+from .idle_lock import IdleWatcher
 from .labels import label
 from .notifier import NotificationBanner, Notifier
 from .queue_view import IncidentQueueView
 from .resources import icon
 from .session import Session
 from .status_bar import SyncStatusBar
-from .sync_panel import SyncPanel
+
+if TYPE_CHECKING:  # built (and imported) after the first frame
+    from .detail_view import IncidentDetailView
+    from .idle_lock import LockScreen
+    from .sync_panel import SyncPanel
+
+# If no paint event comes (a window shown minimised, a platform that paints late), start anyway.
+FIRST_PAINT_FALLBACK_MS = 300
 
 
 class MainWindow(QMainWindow):
@@ -41,11 +54,19 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.setAccessibleName(self.tr("cvi-desktop main window"))
 
+        self._painted = False
+        self._after_paint: list[Callable[[], object]] = []
+        self._detail: IncidentDetailView | None = None
+        self._lock_screen: LockScreen | None = None
+        self._sync_panel: SyncPanel | None = None
+        self._demo = demo
+        self._token_lookup = token_lookup
+
         self.queue = IncidentQueueView(ctx, self)
-        self.detail = IncidentDetailView(ctx, self)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.queue)
-        self.splitter.addWidget(self.detail)
+        # An empty pane holds the detail's place (and size) until it is built after the first frame.
+        self.splitter.addWidget(QWidget(self.splitter))
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
@@ -57,41 +78,108 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
 
-        from .sync_bridge import saved_token
-
-        self.lock_screen = LockScreen(
-            session.profile, session.tasks, token_lookup or saved_token, demo=demo, parent=self
-        )
         self.pages = QStackedWidget(self)
         self.pages.addWidget(work)
-        self.pages.addWidget(self.lock_screen)
         self.setCentralWidget(self.pages)
 
         self.status = SyncStatusBar(ctx, session.bridge, self)
         self.setStatusBar(self.status)
-        self.sync_panel = SyncPanel(ctx, self)
         self.notifier = Notifier(self.banner, self)
         self.idle = IdleWatcher(
             idle_timeout_s, parent=self, **({"monotonic": monotonic} if monotonic else {})
         )
 
         self._menus()
-        ctx.tasks.default_failure = lambda exc: show_error(self, exc)
-        self.queue.current_changed.connect(self.detail.show_incident)
+        ctx.tasks.default_failure = self._failed
+        self.queue.current_changed.connect(lambda incident_id: self.detail.show_incident(incident_id))
         self.queue.incident_activated.connect(self.open_incident)
         self.status.open_sync_panel.connect(self.show_sync_panel)
         self.status.share_now.connect(self.share_now)
-        self.sync_panel.share_now.connect(self.share_now)
-        self.sync_panel.edit_incident.connect(self.open_incident)
         self.notifier.open_incident.connect(self.open_incident)
         ctx.events.open_incident.connect(self.open_incident)
         ctx.events.notification.connect(self._notified)
         ctx.events.data_changed.connect(self._data_changed)
-        session.bridge.demand_failed.connect(lambda title, todo: show_explained(self, title, todo))
+        session.bridge.demand_failed.connect(self._sync_failed)
         session.bridge.sign_in_needed.connect(lambda _e: self.status.set_signed_in(True))
         self.idle.idle.connect(self.lock)
-        self.lock_screen.unlocked.connect(self.unlock)
         self.resize(1280, 820)
+        # Right after the first frame: the filter choices, then the detail pane.
+        self.when_painted(self.queue.fill_choices)
+        self.when_painted(lambda: self.detail)
+
+    def _failed(self, exc: BaseException) -> None:
+        from .error_dialog import show_error  # imported when first needed, not before the first frame
+
+        show_error(self, exc)
+
+    def _sync_failed(self, title: str, todo: str) -> None:
+        from .error_dialog import show_explained
+
+        show_explained(self, title, todo)
+
+    # --- parts built after the first frame ---------------------------------------------------
+
+    @property
+    def detail(self) -> IncidentDetailView:
+        if self._detail is None:
+            from .detail_view import IncidentDetailView
+
+            placeholder = self.splitter.widget(1)
+            sizes = self.splitter.sizes()
+            # No parent yet: a child of the splitter would be added as a third pane by itself.
+            self._detail = IncidentDetailView(self.ctx)
+            self.splitter.replaceWidget(1, self._detail)
+            placeholder.deleteLater()
+            self.splitter.setSizes(sizes)
+        return self._detail
+
+    @property
+    def lock_screen(self) -> LockScreen:
+        if self._lock_screen is None:
+            from .idle_lock import LockScreen
+            from .sync_bridge import saved_token
+
+            s = self.session
+            self._lock_screen = LockScreen(
+                s.profile, s.tasks, self._token_lookup or saved_token, demo=self._demo, parent=self.pages
+            )
+            self._lock_screen.unlocked.connect(self.unlock)
+            self.pages.addWidget(self._lock_screen)
+        return self._lock_screen
+
+    @property
+    def sync_panel(self) -> SyncPanel:
+        if self._sync_panel is None:
+            from .sync_panel import SyncPanel
+
+            self._sync_panel = SyncPanel(self.ctx, self)
+            self._sync_panel.share_now.connect(self.share_now)
+            self._sync_panel.edit_incident.connect(self.open_incident)
+        return self._sync_panel
+
+    def when_painted(self, fn: Callable[[], object]) -> None:
+        """Run `fn` once the window has painted its first frame (now, if it already has)."""
+        if self._painted:
+            fn()
+            return
+        if not self._after_paint:
+            QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._first_frame_done)
+        self._after_paint.append(fn)
+
+    def event(self, ev: QEvent) -> bool:  # noqa: D401 - Qt override
+        handled = super().event(ev)
+        if ev.type() == QEvent.Type.Paint and not self._painted:
+            # Queued, so the frame is flushed to the screen before the deferred work begins.
+            QTimer.singleShot(0, self._first_frame_done)
+        return handled
+
+    def _first_frame_done(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        pending, self._after_paint = self._after_paint, []
+        for fn in pending:
+            fn()
 
     def _menus(self) -> None:
         def act(
@@ -117,7 +205,7 @@ class MainWindow(QMainWindow):
         act("file", self.tr("&Lock now"), "Ctrl+Shift+L", self.lock)
         act("file", self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         act("incident", self.tr("&Find…"), QKeySequence.StandardKey.Find, self._focus_search)
-        act("incident", self.tr("&Log a response"), "Ctrl+L", self.detail.focus_response_form)
+        act("incident", self.tr("&Log a response"), "Ctrl+L", lambda: self.detail.focus_response_form())
         act("incident", self.tr("&Queue"), "Ctrl+1", lambda: self.queue.table.setFocus())
         act("incident", self.tr("&Refresh"), QKeySequence.StandardKey.Refresh, self.refresh)
         act("sync", self.tr("&Share now"), "Ctrl+Shift+Y", self.share_now)
@@ -127,10 +215,14 @@ class MainWindow(QMainWindow):
     # --- start ---------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Load the first page, the team and the sync counts (all on the store thread)."""
+        """Load the first page, the team and the sync counts (all on the store thread), once the
+        window has painted its empty first frame."""
+        self.status.set_signed_in(self.session.bridge.engine is not None)
+        self.when_painted(self._load)
+
+    def _load(self) -> None:
         self.queue.apply_filters()
         operations.load_staff(ctx=self.ctx, on_success=self.queue.set_staff)
-        self.status.set_signed_in(self.session.bridge.engine is not None)
         self.status.refresh()
 
     # --- actions -------------------------------------------------------------------------------
@@ -138,7 +230,7 @@ class MainWindow(QMainWindow):
     def open_incident(self, incident_id: str) -> None:
         if not incident_id:
             return
-        if self.pages.currentWidget() is self.lock_screen:
+        if self.locked:
             return
         self.raise_()
         self.activateWindow()
@@ -188,7 +280,8 @@ class MainWindow(QMainWindow):
         return when(value)[-5:]
 
     def lock(self) -> None:
-        self.sync_panel.hide()
+        if self._sync_panel is not None:
+            self._sync_panel.hide()
         self.pages.setCurrentWidget(self.lock_screen)
         self.menuBar().setEnabled(False)
         self.lock_screen.reset()
@@ -200,7 +293,7 @@ class MainWindow(QMainWindow):
 
     @property
     def locked(self) -> bool:
-        return self.pages.currentWidget() is self.lock_screen
+        return self._lock_screen is not None and self.pages.currentWidget() is self._lock_screen
 
     def _about(self) -> None:
         QMessageBox.about(

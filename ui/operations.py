@@ -7,17 +7,41 @@ work, and the UI's only job afterwards is to say so (`events.data_changed`) and 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from cvi_desktop import outbox, queries
-from cvi_desktop.services import casework, incidents, people, responses, reviews, settings
-from cvi_desktop.sharing import RecordKind, response_record
-from cvi_desktop.store import Store
+from cvi_desktop import queries
 
-from . import core_gaps
 from .context import AppContext
+
+if TYPE_CHECKING:
+    from cvi_desktop import outbox, sharing
+    from cvi_desktop.services import casework, incidents, people, responses, reviews, settings
+    from cvi_desktop.store import Store
+else:
+
+    class _OnFirstUse:
+        """A core module imported when an action first uses it, which is always on the store
+        thread: the services pull in sqlite-utils and the domain, and the window should paint
+        before any of that loads."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
+            self._module: ModuleType | None = None
+
+        def __getattr__(self, attr: str) -> Any:
+            if self._module is None:
+                self._module = importlib.import_module(self._name)
+            return getattr(self._module, attr)
+
+    casework, incidents, people, responses, reviews, settings = (
+        _OnFirstUse(f"cvi_desktop.services.{name}")
+        for name in ("casework", "incidents", "people", "responses", "reviews", "settings")
+    )
+    outbox, sharing = _OnFirstUse("cvi_desktop.outbox"), _OnFirstUse("cvi_desktop.sharing")
 
 Done = Callable[[Any], None] | None
 Failed = Callable[[BaseException], None] | None
@@ -239,9 +263,9 @@ def read_incident_detail(store: Store, incident_id: str, actor: str) -> Incident
         review=reviews.latest(store, incident_id),
         staff=people.staff(store),
         last_action_type=responses.last_action_type(store, actor),
-        sync_state=core_gaps.incident_states(store, [incident_id]).get(incident_id),
-        cpd_sent=core_gaps.latest_payload(store, RecordKind.RESPONSE_RECORD, incident_id),
-        cpd_preview=response_record(incident, actions, refs, fups, tags, settings.agreement(store)),
+        sync_state=outbox.incident_states(store, [incident_id]).get(incident_id),
+        cpd_sent=outbox.latest_payload(store, sharing.RecordKind.RESPONSE_RECORD, incident_id),
+        cpd_preview=sharing.response_record(incident, actions, refs, fups, tags, settings.agreement(store)),
     )
 
 
@@ -264,9 +288,9 @@ class SyncSnapshot:
 def read_sync_snapshot(store: Store, with_rows: bool = True) -> SyncSnapshot:
     return SyncSnapshot(
         counts=outbox.counts(store),
-        waiting=core_gaps.waiting(store) if with_rows else [],
+        waiting=outbox.waiting(store) if with_rows else [],
         quarantined=outbox.quarantined(store) if with_rows else [],
-        last_shared_at=core_gaps.last_acknowledged_at(store),
+        last_shared_at=outbox.last_acknowledged_at(store),
     )
 
 
@@ -279,22 +303,26 @@ def load_sync_snapshot(
 
 
 def load_staff(*, ctx: AppContext, on_success: Done, on_failure: Failed = None) -> None:
-    ctx.tasks.store_op(people.staff, on_success=on_success, on_failure=on_failure)
+    ctx.tasks.store_op(lambda s: people.staff(s), on_success=on_success, on_failure=on_failure)
 
 
 @dataclass
 class Page:
     generation: int
     offset: int
+    limit: int
     rows: list[dict[str, Any]]
     states: dict[str, str]
-    total: int | None = None
 
 
 def read_incident_page(
-    store: Store, f: queries.IncidentFilter, *, generation: int, offset: int, limit: int, with_count: bool
+    store: Store, f: queries.IncidentFilter, *, generation: int, offset: int, limit: int
 ) -> Page:
+    """One page of the queue with each row's sync badge state (no count: see `count_incidents`)."""
     rows = queries.incident_page(store, f, offset=offset, limit=limit)
-    states = core_gaps.incident_states(store, [r["id"] for r in rows])
-    total = queries.incident_count(store, f) if with_count else None
-    return Page(generation, offset, rows, states, total)
+    states = outbox.incident_states(store, [r["id"] for r in rows])
+    return Page(generation, offset, limit, rows, states)
+
+
+def count_incidents(store: Store, f: queries.IncidentFilter) -> int:
+    return queries.incident_count(store, f)

@@ -54,6 +54,11 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+def _rows_key(f: IncidentFilter) -> IncidentFilter:
+    """The part of a filter that decides which rows match (everything but the order)."""
+    return replace(f, sort="received", descending=True)
+
+
 class IncidentQueueModel(QAbstractTableModel):
     page_loaded = Signal(int)  # number of rows now loaded
     total_changed = Signal(int)
@@ -67,6 +72,9 @@ class IncidentQueueModel(QAbstractTableModel):
         self._rows: list[dict[str, Any]] = []
         self._states: dict[str, str] = {}
         self._total: int | None = None
+        # The filter (sort aside) that `_total` counted; None until the first count arrives.
+        self._total_key: IncidentFilter | None = None
+        self._more = False  # the last page was full, so more rows may follow
         self._generation = 0
         self._fetching = False
         self.staff_names: dict[str, str] = {}
@@ -79,25 +87,43 @@ class IncidentQueueModel(QAbstractTableModel):
     # --- queries -------------------------------------------------------------------------------
 
     def set_filter(self, f: IncidentFilter) -> None:
+        # A new sort order shows the same rows in another order: their count stays valid, so
+        # only a change to what is selected pays for a new count(*).
+        recount = self._total is None or _rows_key(f) != self._total_key
         self.filter = f
         self._generation += 1
-        self._request(offset=0, limit=self.PAGE, with_count=True)
+        self._request(offset=0, limit=self.PAGE)
+        if recount:
+            self._request_count()
 
     def refresh(self) -> None:
         """Reload what is shown (e.g. after a notification), keeping as many rows loaded."""
         self._generation += 1
-        self._request(offset=0, limit=max(self.PAGE, len(self._rows)), with_count=True)
+        self._request(offset=0, limit=max(self.PAGE, len(self._rows)))
+        self._request_count()
 
-    def _request(self, *, offset: int, limit: int, with_count: bool) -> None:
+    def _request(self, *, offset: int, limit: int) -> None:
         generation, f = self._generation, self.filter
         self._fetching = True
         self.ctx.tasks.store_op(
-            lambda s: operations.read_incident_page(
-                s, f, generation=generation, offset=offset, limit=limit, with_count=with_count
-            ),
+            lambda s: operations.read_incident_page(s, f, generation=generation, offset=offset, limit=limit),
             on_success=self._arrived,
             on_failure=self._failed,
         )
+
+    def _request_count(self) -> None:
+        # A second store op queued behind the page: the first rows paint before the count.
+        f = self.filter
+        self.ctx.tasks.store_op(
+            lambda s: operations.count_incidents(s, f),
+            on_success=lambda total: self._counted(_rows_key(f), total),
+        )
+
+    def _counted(self, key: IncidentFilter, total: int) -> None:
+        if key != _rows_key(self.filter):
+            return  # the user has changed the filter since; its own count is on its way
+        self._total, self._total_key = total, key
+        self.total_changed.emit(total)
 
     def _failed(self, exc: BaseException) -> None:
         self._fetching = False
@@ -107,19 +133,19 @@ class IncidentQueueModel(QAbstractTableModel):
         if page.generation != self._generation:
             return  # an older query's page; a newer request is on its way
         self._fetching = False
+        self._more = len(page.rows) == page.limit
         if page.offset == 0:
             self.beginResetModel()
             self._rows = list(page.rows)
             self._states = dict(page.states)
-            self._total = page.total
+            if self._total_key != _rows_key(self.filter):
+                self._total = None  # these rows belong to a count that has not arrived yet
             self.endResetModel()
         elif page.offset == len(self._rows) and page.rows:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page.rows) - 1)
             self._rows.extend(page.rows)
             self._states.update(page.states)
             self.endInsertRows()
-        if page.total is not None:
-            self.total_changed.emit(page.total)
         self.page_loaded.emit(len(self._rows))
 
     @property
@@ -154,13 +180,15 @@ class IncidentQueueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self._fetching or self._total is None:
+        if parent.isValid() or self._fetching:
             return False
+        if self._total is None:
+            return self._more  # the count is still on its way; a full page says there may be more
         return len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
-            self._request(offset=len(self._rows), limit=self.PAGE, with_count=False)
+            self._request(offset=len(self._rows), limit=self.PAGE)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -229,7 +257,11 @@ class IncidentQueueModel(QAbstractTableModel):
         key = COLUMNS[column][2]
         if key is None:
             return
-        self.set_filter(replace(self.filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder))
+        wanted = replace(self.filter, sort=key, descending=order == Qt.SortOrder.DescendingOrder)
+        # The view calls sort() when it is set up (the initial sort indicator), before the window
+        # has painted or the profile is open: an order that is already the filter's is no change.
+        if wanted != self.filter:
+            self.set_filter(wanted)
 
     def sortable(self, column: int) -> bool:
         return COLUMNS[column][2] is not None

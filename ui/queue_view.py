@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cvi_desktop.domain import VALID_DISTRICTS, IncidentStatus, IncidentType
 from cvi_desktop.queries import OPEN_STATUSES, IncidentFilter
 
 from .context import AppContext
@@ -53,17 +52,14 @@ class IncidentQueueView(QWidget):
         self.search.setPlaceholderText(self.tr("Search RD number, block, beat, notes…"))
         self.search.setAccessibleName(self.tr("Search incidents"))
         self.search.setClearButtonEnabled(True)
+        # The choices that come from the domain are added by `fill_choices` after the first frame:
+        # the first frame shows only each combo's current (first) entry anyway.
         self.status = self._combo(
-            self.tr("Status"),
-            [("open", self.tr("Open")), ("", self.tr("All statuses"))]
-            + [(s.value, label(s.value)) for s in IncidentStatus],
+            self.tr("Status"), [("open", self.tr("Open")), ("", self.tr("All statuses"))]
         )
-        self.district = self._combo(
-            self.tr("District"), [("", self.tr("All districts"))] + [(d, d) for d in sorted(VALID_DISTRICTS)]
-        )
-        self.type = self._combo(
-            self.tr("Type"), [("", self.tr("All types"))] + [(t.value, label(t.value)) for t in IncidentType]
-        )
+        self.district = self._combo(self.tr("District"), [("", self.tr("All districts"))])
+        self.type = self._combo(self.tr("Type"), [("", self.tr("All types"))])
+        self._filled = False
         self.assignee = self._combo(self.tr("Assignee"), [("", self.tr("Anyone")), ("me", self.tr("Me"))])
         self.range = self._combo(self.tr("Received"), [(k, self.tr(text)) for k, text, _ in RANGES])
         self.count = QLabel(self)
@@ -143,6 +139,23 @@ class IncidentQueueView(QWidget):
         for first, second in zip(self._tab_order, self._tab_order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
+    def fill_choices(self) -> None:
+        """Add the statuses, districts and incident types to the filter combos (once)."""
+        if self._filled:
+            return
+        self._filled = True
+        from cvi_desktop.domain import VALID_DISTRICTS, IncidentStatus, IncidentType
+
+        for combo, items in (
+            (self.status, [(s.value, label(s.value)) for s in IncidentStatus]),
+            (self.district, [(d, d) for d in sorted(VALID_DISTRICTS)]),
+            (self.type, [(t.value, label(t.value)) for t in IncidentType]),
+        ):
+            combo.blockSignals(True)  # the selection stays where it is: no new query
+            for value, text in items:
+                combo.addItem(text, value)
+            combo.blockSignals(False)
+
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox(self)
         combo.setAccessibleName(name)
@@ -164,9 +177,7 @@ class IncidentQueueView(QWidget):
 
     def current_filter(self) -> IncidentFilter:
         status = self.status.currentData()
-        statuses: tuple[str, ...] = (
-            tuple(s.value for s in OPEN_STATUSES) if status == "open" else ((status,) if status else ())
-        )
+        statuses: tuple[str, ...] = OPEN_STATUSES if status == "open" else ((status,) if status else ())
         assignee = self.assignee.currentData() or None
         if assignee == "me":
             assignee = self.ctx.actor

@@ -70,11 +70,10 @@ def main(out: Path) -> int:
     )
     wait_until(lambda: window.banner.isVisible(), 15_000)
     wait_until(lambda: False, 1500)
+    from cvi_desktop import outbox
+
     reasons = session.tasks.store_op(
-        lambda s: [
-            r["last_error"][:60]
-            for r in s.rows("SELECT last_error FROM outbox WHERE state = 'quarantined' GROUP BY last_error")
-        ]
+        lambda s: sorted({r["last_error"][:60] for r in outbox.quarantined(s)})
     ).result(10)
     print("quarantine reasons in the demo:", reasons)
 
@@ -99,6 +98,22 @@ def main(out: Path) -> int:
     shot(window, "05-people-and-notes-private.png")
     window.detail.tabs.setCurrentWidget(window.detail.cpd)
     shot(window, "06-what-cpd-will-see.png")
+    # Work saved while the hub is down, so the sync panel has something to show: the hub goes
+    # away, two changes are saved, and the automatic sync tries and fails quietly (as it does).
+    from cvi_desktop.services import casework, responses
+
+    hub.stop()
+    chosen = window.detail.incident_id or incident
+
+    def offline_work(s: object) -> None:
+        responses.log_action(s, {"incident_id": chosen, "action_type": "family_engagement",
+                                 "started_at": datetime.now(UTC)})
+        casework.add_referral(s, {"incident_id": chosen, "category": "victim_services",
+                                  "provider": "Demo Victim Services"})
+
+    session.tasks.store_op(offline_work).result(10)
+    session.bridge.request_sync()
+    wait_until(lambda: False, 2500)
     window.show_sync_panel()
     wait_until(lambda: window.sync_panel.waiting.rowCount() > 0, 5000)
     shot(window.sync_panel, "07-sync-panel.png")
@@ -126,7 +141,6 @@ def main(out: Path) -> int:
     error.close()
     window.close()
     session.close()
-    hub.stop()
     return 0
 
 

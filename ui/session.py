@@ -6,16 +6,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
 from cvi_desktop.clock import system_clock
-from cvi_desktop.store import Store, open_profile
 
 from .context import AppContext, AppEvents
 from .sync_bridge import SyncBridge, build_service
 from .tasks import TaskManager
+
+if TYPE_CHECKING:
+    from cvi_desktop.store import Store
+
+
+def _profile_opener(
+    profile: str, home: Path | None, clock: Callable[[], datetime], actor: str
+) -> Callable[[], Store]:
+    def open_store() -> Store:
+        # Imported here, on the store thread: the store's dependencies (sqlite-utils, SQLCipher,
+        # keyring) load while the window is already on screen, not before it.
+        from cvi_desktop.store import open_profile
+
+        return open_profile(profile, home=home, clock=clock, actor=actor)
+
+    return open_store
 
 
 class Session(QObject):
@@ -48,7 +63,7 @@ class Session(QObject):
             request_sync=self.bridge.notify_saved,
             team=[actor],
         )
-        self._opener = opener or (lambda: open_profile(profile, home=home, clock=clock, actor=actor))
+        self._opener = opener or _profile_opener(profile, home, clock, actor)
         self.hub_url = ""
         # New incidents from the hub: refresh views; the main window rings the bell.
         self.bridge.notification.connect(self.events.notification)

@@ -27,7 +27,10 @@ from .widgets import RecordTable, title_label
 
 
 def incident_of(row: dict[str, Any]) -> str:
-    """The incident an outbox row belongs to, read from its frozen envelope."""
+    """The incident an outbox row belongs to: its `incident_id` column (m004), or for a row
+    read some other way, its frozen envelope."""
+    if row.get("incident_id"):
+        return str(row["incident_id"])
     if row["kind"] in ("incident", "response_record"):
         return str(row["record_id"])
     try:

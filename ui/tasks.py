@@ -16,11 +16,14 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
-from cvi_desktop.store import Store
+if TYPE_CHECKING:
+    # Only a type here: importing the store pulls in sqlite-utils, SQLCipher and keyring, which
+    # the store thread loads when it opens the profile, after the window has painted.
+    from cvi_desktop.store import Store
 
 T = TypeVar("T")
 Success = Callable[[Any], None]

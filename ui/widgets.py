@@ -46,7 +46,8 @@ class RecordTable(QTableWidget):
 def private_banner(parent: QWidget | None, what: str) -> QLabel:
     text = (
         QCoreApplication.translate(
-            "widgets", "🔒 %s stay on this laptop. They are never sent to the hub or to CPD."
+            # No padlock emoji: many Linux desktops have no font for it and draw an empty box.
+            "widgets", "<b>Private.</b> %s stay on this laptop. They are never sent to the hub or to CPD."
         )
         % what
     )
