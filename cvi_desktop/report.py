@@ -70,6 +70,6 @@ def as_text(store: Store, month: str) -> str:
     lines += [
         "",
         f"All districts: {total} incidents, {responded} with a qualifying response "
-        f"({responded * 100 // total if total else 0}%).",
+        f"({round(responded * 100 / total) if total else 0}%).",
     ]
     return "\n".join(lines) + "\n"
