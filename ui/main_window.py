@@ -31,7 +31,9 @@ from .status_bar import SyncStatusBar
 if TYPE_CHECKING:  # built (and imported) after the first frame
     from .detail_view import IncidentDetailView
     from .idle_lock import LockScreen
+    from .report_view import MonthlyReviewDialog
     from .sync_panel import SyncPanel
+    from .team_view import TeamCaseloadDialog
 
 # If no paint event comes (a window shown minimised, a platform that paints late), start anyway.
 FIRST_PAINT_FALLBACK_MS = 300
@@ -59,6 +61,8 @@ class MainWindow(QMainWindow):
         self._detail: IncidentDetailView | None = None
         self._lock_screen: LockScreen | None = None
         self._sync_panel: SyncPanel | None = None
+        self._team: TeamCaseloadDialog | None = None
+        self._review: MonthlyReviewDialog | None = None
         self._demo = demo
         self._token_lookup = token_lookup
 
@@ -157,6 +161,24 @@ class MainWindow(QMainWindow):
             self._sync_panel.edit_incident.connect(self.open_incident)
         return self._sync_panel
 
+    def show_team(self) -> None:
+        if self._team is None:
+            from .team_view import TeamCaseloadDialog
+
+            self._team = TeamCaseloadDialog(self.ctx, self)
+            self._team.open_incident.connect(self.open_incident)
+        self._team.refresh()
+        self._team.show()
+        self._team.raise_()
+
+    def show_monthly_review(self) -> None:
+        if self._review is None:
+            from .report_view import MonthlyReviewDialog
+
+            self._review = MonthlyReviewDialog(self.ctx, self)
+        self._review.show()
+        self._review.raise_()
+
     def when_painted(self, fn: Callable[[], object]) -> None:
         """Run `fn` once the window has painted its first frame (now, if it already has)."""
         if self._painted:
@@ -199,6 +221,7 @@ class MainWindow(QMainWindow):
         menus = {
             "file": bar.addMenu(self.tr("&File")),
             "incident": bar.addMenu(self.tr("&Incident")),
+            "team": bar.addMenu(self.tr("&Team")),
             "sync": bar.addMenu(self.tr("&Sync")),
             "help": bar.addMenu(self.tr("&Help")),
         }
@@ -208,6 +231,8 @@ class MainWindow(QMainWindow):
         act("incident", self.tr("&Log a response"), "Ctrl+L", lambda: self.detail.focus_response_form())
         act("incident", self.tr("&Queue"), "Ctrl+1", lambda: self.queue.table.setFocus())
         act("incident", self.tr("&Refresh"), QKeySequence.StandardKey.Refresh, self.refresh)
+        act("team", self.tr("Team &caseload…"), "Ctrl+Shift+T", self.show_team)
+        act("team", self.tr("&Monthly review…"), "Ctrl+Shift+M", self.show_monthly_review)
         act("sync", self.tr("&Share now"), "Ctrl+Shift+Y", self.share_now)
         act("sync", self.tr("Sync &panel…"), "Ctrl+Shift+S", self.show_sync_panel)
         act("help", self.tr("&About cvi-desktop"), None, self._about)
@@ -280,8 +305,10 @@ class MainWindow(QMainWindow):
         return when(value)[-5:]
 
     def lock(self) -> None:
-        if self._sync_panel is not None:
-            self._sync_panel.hide()
+        # Nothing a worker was looking at stays on screen behind the lock.
+        for dialog in (self._sync_panel, self._team, self._review):
+            if dialog is not None:
+                dialog.hide()
         self.pages.setCurrentWidget(self.lock_screen)
         self.menuBar().setEnabled(False)
         self.lock_screen.reset()

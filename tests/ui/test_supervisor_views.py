@@ -245,3 +245,16 @@ def test_month_picker_defaults():
     assert previous_month(datetime(2027, 1, 15, 18, 0, tzinfo=UTC)) == "2026-12"
     months = recent_months(datetime(2027, 1, 15, 18, 0, tzinfo=UTC), 3)
     assert months == ["2027-01", "2026-12", "2026-11"]
+
+
+def test_main_window_team_menu_opens_both_and_lock_hides_them(make_session, make_window, qtbot):
+    window = make_window(make_session())
+    team_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Team")
+    actions = {a.text(): a for a in team_menu.actions()}
+    actions["Team &caseload…"].trigger()
+    actions["&Monthly review…"].trigger()
+    team, review = window._team, window._review
+    assert team is not None and review is not None
+    qtbot.waitUntil(lambda: team.isVisible() and review.isVisible(), timeout=3000)
+    window.lock()
+    assert not team.isVisible() and not review.isVisible()
