@@ -13,25 +13,27 @@ threads that use them. `python -X importtime -m ui.launcher --help` shows what l
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from .resources import icon, load_translator, style_sheet
+from .resources import apply_style_sheet, icon, load_translator
 
 if TYPE_CHECKING:
+    import argparse
+
     from .main_window import MainWindow
     from .session import Session
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # here, not at the top: `make_app` and the bench import this module too
+
     parser = argparse.ArgumentParser(prog="cvi-desktop-gui", description="cvi-desktop for outreach teams")
     parser.add_argument("--demo", action="store_true", help="run a local demo hub with seeded data")
     parser.add_argument("--self-test", action="store_true", help="check store, keyring and rendering; exit")
@@ -50,8 +52,9 @@ def make_app(argv: Sequence[str]) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    # Fractional scale factors (150 %) render crisply instead of being rounded.
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    # Fractional scale factors (150 %) render crisply instead of being rounded: that is Qt 6's
+    # default rounding policy (PassThrough), so it is not set here; naming the enum would build
+    # PySide6's whole `Qt` namespace (~40 ms) before the first frame.
     app = QApplication(list(argv))
     app.setApplicationName("cvi-desktop")
     app.setOrganizationName("cvi")
@@ -59,7 +62,8 @@ def make_app(argv: Sequence[str]) -> QApplication:
     app.setWindowIcon(icon("app"))
     # Fusion follows the system's light/dark colour scheme on every platform in Qt 6.
     app.setStyle("Fusion")
-    app.setStyleSheet(style_sheet())
+    # The style sheet is applied by the main window after its first frame, or by whatever shows
+    # a window first (`apply_style_sheet`): see `ui.resources`.
     translator = load_translator()
     if translator is not None:
         app.installTranslator(translator)
@@ -188,6 +192,12 @@ def run_demo(args: argparse.Namespace, app: QApplication) -> int:
     timer.timeout.connect(post)
     timer.start()
     QTimer.singleShot(8_000, post)  # the first one soon, so the bell rings while they look
+    # A newcomer at a terminal should know what is running and where their demo data lives.
+    print(
+        f"cvi-desktop demo: hub on {hub.url} · profile 'demo' in {home} (encrypted) · "
+        f"a CPD notification every {args.notify_every:g} min. Close the window to stop.",
+        flush=True,
+    )
     code = app.exec()
     session.close()
     hub.stop()
@@ -202,6 +212,7 @@ def run_normal(args: argparse.Namespace, app: QApplication) -> int:
     from .sync_bridge import check_hub, save_sign_in, saved_token
     from .tasks import TaskManager
 
+    apply_style_sheet()  # the sign-in dialog comes before the main window
     tasks = TaskManager()
     dialog = SignInDialog(
         tasks, checker=check_hub, save_token=save_sign_in, saved_token=saved_token, home=args.home
