@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from cvi_desktop.clock import Clock, system_clock
+if TYPE_CHECKING:
+    from cvi_desktop.clock import Clock
 
-from .tasks import TaskManager
+    from .tasks import TaskManager
+
+
+def system_clock() -> datetime:
+    """The real time, as `cvi_desktop.clock.system_clock` gives it.
+
+    Defined here rather than imported: a session (and so this module) is made before the main
+    window's first frame, and `cvi_desktop.clock` loads zoneinfo and the Chicago zone, which the
+    first frame has no use for."""
+    return datetime.now(UTC)
 
 
 class AppEvents(QObject):

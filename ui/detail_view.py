@@ -2,16 +2,23 @@
 
 The whole detail is read in one store call (`operations.read_incident_detail`) and shown when it
 arrives; any change to this incident (`events.data_changed`) reloads it.
+
+Each tab's content sits in a scroll area: the response form, the log and the casework tables
+together want ~450 px, and as a plain tab that became the pane's minimum height, which left the
+queue above it ~6 rows. Scrolled, a tab can be as short as the person drags it.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -89,11 +96,15 @@ class IncidentDetailView(QWidget):
         self.casework = CaseworkTab(ctx, page)
         self.people = PeopleTab(ctx, page)
         self.cpd = CpdTab(page)
-        self.tabs.addTab(self.responses, self.tr("&Responses"))
-        self.tabs.addTab(self.facts, self.tr("CPD &facts"))
-        self.tabs.addTab(self.casework, self.tr("Referrals && follo&w-ups"))
-        self.tabs.addTab(self.people, self.tr("People && &notes"))
-        self.tabs.addTab(self.cpd, self.tr("What &CPD will see"))
+        self._scrolled: dict[QWidget, QScrollArea] = {}
+        for tab, title, name in (
+            (self.responses, self.tr("&Responses"), self.tr("Responses")),
+            (self.facts, self.tr("CPD &facts"), self.tr("CPD facts")),
+            (self.casework, self.tr("Referrals && follo&w-ups"), self.tr("Referrals and follow-ups")),
+            (self.people, self.tr("People && &notes"), self.tr("People and notes")),
+            (self.cpd, self.tr("What &CPD will see"), self.tr("What CPD will see")),
+        ):
+            self.tabs.addTab(self._scroll(tab, name), title)
 
         top = QHBoxLayout()
         heading = QVBoxLayout()
@@ -116,6 +127,22 @@ class IncidentDetailView(QWidget):
         self.approve.clicked.connect(lambda: self._review(ReviewState.APPROVED.value))
         self.issues.clicked.connect(lambda: self._review(ReviewState.HAS_ISSUES.value))
         ctx.events.data_changed.connect(self._changed)
+
+    def _scroll(self, tab: QWidget, name: str) -> QScrollArea:
+        area = QScrollArea(self.tabs)
+        area.setWidget(tab)
+        area.setWidgetResizable(True)  # the tab fills the area when there is room; scrolls when not
+        area.setFrameShape(QFrame.Shape.NoFrame)  # the tab widget already draws a frame
+        # Not a Tab stop of its own: Tab goes straight into the tab's fields, and the area scrolls
+        # to keep the focused one in view (QScrollArea.focusNextPrevChild).
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.setAccessibleName(name)
+        self._scrolled[tab] = area
+        return area
+
+    def show_tab(self, tab: QWidget) -> None:
+        """Bring one of the tabs (`responses`, `facts`, `casework`, `people`, `cpd`) to the front."""
+        self.tabs.setCurrentWidget(self._scrolled[tab])
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -207,5 +234,5 @@ class IncidentDetailView(QWidget):
         operations.review_incident(ctx=self.ctx, incident_id=self.incident_id, state=state, comment=comment)
 
     def focus_response_form(self) -> None:
-        self.tabs.setCurrentWidget(self.responses)
+        self.show_tab(self.responses)
         self.responses.form.action_type.setFocus()

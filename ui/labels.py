@@ -1,12 +1,14 @@
-"""Human, translatable labels for every stored choice value, and small display helpers."""
+"""Human, translatable labels for every stored choice value, and small display helpers.
+
+`cvi_desktop.clock` (zoneinfo and the Chicago zone) is imported by the two helpers that show
+times, on first use: the labels themselves are needed before the window's first frame, times
+only once incidents are on screen."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication
-
-from cvi_desktop.clock import from_db, local_text
 
 
 def _t(text: str) -> str:
@@ -106,11 +108,15 @@ def label(value: object) -> str:
 
 
 def when(value: str | None) -> str:
+    from cvi_desktop.clock import local_text
+
     return local_text(value) if value else ""
 
 
 def elapsed(since: str | None, now: datetime) -> str:
     """'2 h 05 min' since a stored instant; '' if unknown."""
+    from cvi_desktop.clock import from_db
+
     start = from_db(since) if since else None
     if start is None:
         return ""

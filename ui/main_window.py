@@ -2,12 +2,23 @@
 
 It owns no business logic: views talk to the core through `operations`, sync through the bridge.
 
-Cold start paints first: the constructor builds only what the first frame shows (filters, the
-empty queue, the status bar, the menus). The incident detail is built right after that frame,
-the lock screen and the sync panel when first needed, and `start()` waits for the first paint
-before asking the store thread for anything (`when_painted`), so neither widget building nor the
-store's imports and first query delay the window. Each of the late parts is also a property
-that builds it on first use, so nothing can see it missing.
+Cold start paints first. The constructor builds only what the first frame shows: the menu
+titles, the filter bar, the queue's header, the (empty) place of the detail pane and the status
+bar, with as few imports as that takes. Everything else is built by `_complete()` right after
+that frame: the menus' actions, the queue's model, the notification banner, the idle watcher;
+then the store opens and the first page is asked for (`when_painted`), and only then is the
+incident detail built. The lock screen, the sync panel and the supervisor screens are built when
+first needed. Each late part is a property that builds it on first use, so nothing can see it
+missing.
+
+Two costs are kept out of the first frame on purpose:
+
+* PySide6's `Qt` namespace: touching any one of its enums builds all ~100 of them (~40 ms). So
+  nothing before the first frame names one (the splitter's orientation is set through Qt's
+  property system, which takes the plain value; the queue shows a header-only model first).
+* An application-wide Python event filter (the idle watcher): while one is installed, every
+  event to every object is converted to Python, and the first conversions of Qt's internal
+  objects load most of PySide6's classes (~130 more enums), so it is installed after the frame.
 """
 
 from __future__ import annotations
@@ -15,28 +26,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from . import operations
-from .idle_lock import IdleWatcher
-from .labels import label
-from .notifier import NotificationBanner, Notifier
 from .queue_view import IncidentQueueView
-from .resources import icon
-from .session import Session
+from .resources import apply_style_sheet, icon, style_first_frame
 from .status_bar import SyncStatusBar
 
 if TYPE_CHECKING:  # built (and imported) after the first frame
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+
+    from . import operations
     from .detail_view import IncidentDetailView
-    from .idle_lock import LockScreen
+    from .idle_lock import IdleWatcher, LockScreen
+    from .notifier import NotificationBanner, Notifier
     from .report_view import MonthlyReviewDialog
+    from .session import Session
     from .sync_panel import SyncPanel
     from .team_view import TeamCaseloadDialog
 
 # If no paint event comes (a window shown minimised, a platform that paints late), start anyway.
 FIRST_PAINT_FALLBACK_MS = 300
+# `Qt::Vertical`, for the splitter's `orientation` property (see the module docstring).
+QT_VERTICAL = 2
 
 
 class MainWindow(QMainWindow):
@@ -51,13 +63,19 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.session = session
-        ctx = self.ctx = session.ctx
+        self.ctx = session.ctx
         self.setWindowTitle(self.tr("cvi-desktop — %s") % session.profile)
         self.setWindowIcon(icon("app"))
         self.setAccessibleName(self.tr("cvi-desktop main window"))
 
         self._painted = False
         self._after_paint: list[Callable[[], object]] = []
+        self._completed = False
+        self._idle_timeout_s = idle_timeout_s
+        self._monotonic = monotonic
+        self._banner: NotificationBanner | None = None
+        self._notifier: Notifier | None = None
+        self._idle: IdleWatcher | None = None
         self._detail: IncidentDetailView | None = None
         self._lock_screen: LockScreen | None = None
         self._sync_panel: SyncPanel | None = None
@@ -66,50 +84,108 @@ class MainWindow(QMainWindow):
         self._demo = demo
         self._token_lookup = token_lookup
 
-        self.queue = IncidentQueueView(ctx, self)
-        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.queue = IncidentQueueView(self.ctx, self)
+        # By keyword: a positional first argument makes PySide6 try the (Qt.Orientation, parent)
+        # overload, which builds the `Qt` namespace just to reject it.
+        self.splitter = QSplitter(parent=self)
+        self.splitter.setProperty("orientation", QT_VERTICAL)
         self.splitter.addWidget(self.queue)
         # An empty pane holds the detail's place (and size) until it is built after the first frame.
         self.splitter.addWidget(QWidget(self.splitter))
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        # The queue gets ~45 % (a dozen rows at the default size), the detail the rest, and they
+        # share a bigger or smaller window in that ratio. The detail's tabs scroll, so its
+        # minimum height no longer decides the queue's.
+        self.splitter.setStretchFactor(0, 9)
+        self.splitter.setStretchFactor(1, 11)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([340, 480])  # the queue shows a dozen rows; the detail gets the rest
-        self.banner = NotificationBanner(self)
+        self.splitter.setSizes([9_000, 11_000])  # a ratio: the splitter scales them to its height
         work = QWidget(self)
-        layout = QVBoxLayout(work)
-        layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.splitter, 1)
+        self._work_layout = QVBoxLayout(work)
+        self._work_layout.setContentsMargins(6, 6, 6, 0)
+        # (The notification banner, hidden until a notification comes, goes above the splitter.)
+        self._work_layout.addWidget(self.splitter, 1)
 
         self.pages = QStackedWidget(self)
         self.pages.addWidget(work)
         self.setCentralWidget(self.pages)
 
-        self.status = SyncStatusBar(ctx, session.bridge, self)
+        self.status = SyncStatusBar(self.ctx, session.bridge, self)
         self.setStatusBar(self.status)
-        self.notifier = Notifier(self.banner, self)
-        self.idle = IdleWatcher(
-            idle_timeout_s, parent=self, **({"monotonic": monotonic} if monotonic else {})
-        )
+        bar = self.menuBar()
+        # The titles are in the first frame; their actions are added by `_complete`.
+        self._menu = {
+            "file": bar.addMenu(self.tr("&File")),
+            "incident": bar.addMenu(self.tr("&Incident")),
+            "team": bar.addMenu(self.tr("&Team")),
+            "sync": bar.addMenu(self.tr("&Sync")),
+            "help": bar.addMenu(self.tr("&Help")),
+        }
+        # The style sheet's rules that show in the first frame: the table's header and grid, the
+        # status words (the rest of the sheet is for widgets built later).
+        style_first_frame(self.queue.table, self.queue.count, self.status.button)
+        self.resize(1280, 820)
+        # Right after the first frame: the rest of the window, the filter choices; the detail
+        # pane once the store has been asked to open and load (see `_build_detail_soon`).
+        self.when_painted(self._complete)
+        self.when_painted(self.queue.fill_choices)
+        self.when_painted(self._build_detail_soon)
 
+    def _complete(self) -> None:
+        """Build what the first frame does not show (once): menu actions, the queue's model,
+        the banner and notifier, the idle watcher, and the connections between the parts."""
+        if self._completed:
+            return
+        self._completed = True
+        apply_style_sheet()
+        from .idle_lock import IdleWatcher
+        from .notifier import NotificationBanner, Notifier
+
+        ctx, session = self.ctx, self.session
+        self._banner = NotificationBanner(self)
+        self._banner.hide()
+        self._work_layout.insertWidget(0, self._banner)
+        self._notifier = Notifier(self._banner, self)
+        self._idle = IdleWatcher(
+            self._idle_timeout_s, parent=self, **({"monotonic": self._monotonic} if self._monotonic else {})
+        )
         self._menus()
+        self.queue.attach_model()
+        self.status.finish()
         ctx.tasks.default_failure = self._failed
         self.queue.current_changed.connect(lambda incident_id: self.detail.show_incident(incident_id))
         self.queue.incident_activated.connect(self.open_incident)
         self.status.open_sync_panel.connect(self.show_sync_panel)
         self.status.share_now.connect(self.share_now)
-        self.notifier.open_incident.connect(self.open_incident)
+        self._notifier.open_incident.connect(self.open_incident)
         ctx.events.open_incident.connect(self.open_incident)
         ctx.events.notification.connect(self._notified)
         ctx.events.data_changed.connect(self._data_changed)
         session.bridge.demand_failed.connect(self._sync_failed)
         session.bridge.sign_in_needed.connect(lambda _e: self.status.set_signed_in(True))
-        self.idle.idle.connect(self.lock)
-        self.resize(1280, 820)
-        # Right after the first frame: the filter choices, then the detail pane.
-        self.when_painted(self.queue.fill_choices)
-        self.when_painted(lambda: self.detail)
+        self._idle.idle.connect(self.lock)
+
+    def _build_detail_soon(self) -> None:
+        # Queued behind the rest of the first-frame work, which includes asking the store
+        # thread to open the profile and read the first page: that runs while this builds.
+        QTimer.singleShot(0, lambda: self.detail)
+
+    @property
+    def banner(self) -> NotificationBanner:
+        self._complete()
+        assert self._banner is not None
+        return self._banner
+
+    @property
+    def notifier(self) -> Notifier:
+        self._complete()
+        assert self._notifier is not None
+        return self._notifier
+
+    @property
+    def idle(self) -> IdleWatcher:
+        self._complete()
+        assert self._idle is not None
+        return self._idle
 
     def _failed(self, exc: BaseException) -> None:
         from .error_dialog import show_error  # imported when first needed, not before the first frame
@@ -204,6 +280,8 @@ class MainWindow(QMainWindow):
             fn()
 
     def _menus(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         def act(
             menu_name: str,
             text: str,
@@ -214,17 +292,9 @@ class MainWindow(QMainWindow):
             if shortcut is not None:
                 action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
-            menus[menu_name].addAction(action)
+            self._menu[menu_name].addAction(action)
             return action
 
-        bar = self.menuBar()
-        menus = {
-            "file": bar.addMenu(self.tr("&File")),
-            "incident": bar.addMenu(self.tr("&Incident")),
-            "team": bar.addMenu(self.tr("&Team")),
-            "sync": bar.addMenu(self.tr("&Sync")),
-            "help": bar.addMenu(self.tr("&Help")),
-        }
         act("file", self.tr("&Lock now"), "Ctrl+Shift+L", self.lock)
         act("file", self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         act("incident", self.tr("&Find…"), QKeySequence.StandardKey.Find, self._focus_search)
@@ -246,6 +316,8 @@ class MainWindow(QMainWindow):
         self.when_painted(self._load)
 
     def _load(self) -> None:
+        from . import operations
+
         self.queue.apply_filters()
         operations.load_staff(ctx=self.ctx, on_success=self.queue.set_staff)
         self.status.refresh()
@@ -282,6 +354,9 @@ class MainWindow(QMainWindow):
         self.queue.refresh()
 
     def _notified(self, incident_id: str) -> None:
+        from . import operations
+        from .labels import label
+
         def ring(detail: operations.IncidentDetail) -> None:
             i = detail.incident
             text = self.tr("%s in district %s, received %s") % (
@@ -323,6 +398,8 @@ class MainWindow(QMainWindow):
         return self._lock_screen is not None and self.pages.currentWidget() is self._lock_screen
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             self.tr("About cvi-desktop"),
@@ -330,5 +407,6 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self.idle.stop()
+        if self._idle is not None:
+            self._idle.stop()
         super().closeEvent(event)

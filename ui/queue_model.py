@@ -27,6 +27,7 @@ from cvi_desktop.queries import OPEN_STATUSES, IncidentFilter
 from . import operations
 from .context import AppContext
 from .labels import badge_state, elapsed, label, when
+from .queue_columns import COLUMN, COLUMNS, header_text
 from .resources import icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -36,20 +37,6 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("IncidentQueueModel", text)
 
 
-# (key, header, sort key in queries.SORTABLE or None)
-COLUMNS: list[tuple[str, str, str | None]] = [
-    ("sync", "Sync", None),
-    ("received", "Received", "received"),
-    ("since", "Since notification", None),
-    ("rd_number", "RD number", "rd_number"),
-    ("type", "Type", "type"),
-    ("district", "District", "district"),
-    ("beat", "Beat", None),
-    ("victims", "Victims", None),
-    ("status", "Status", "status"),
-    ("assignee", "Assignee", None),
-]
-COLUMN = {key: i for i, (key, _h, _s) in enumerate(COLUMNS)}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -194,7 +181,7 @@ class IncidentQueueModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _t(COLUMNS[section][1])
+            return header_text(section)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             sortable = COLUMNS[section][2] is not None
             return _t("Click to sort") if sortable else None

@@ -2,15 +2,23 @@
 
 Every filter widget feeds one `IncidentFilter`; the model runs it on the store thread. Typing in
 the search box waits 250 ms after the last key before asking, so a fast typist sends one query.
+
+The queue is in the window's first frame, which has no rows yet (the profile opens after it).
+So the table first shows a plain header model (the same column titles and widths, drawn by Qt
+alone) and the real `IncidentQueueModel` is attached right after that frame (`attach_model`,
+or the `model` property on first use). The model brings the store's query types and PySide6's
+`Qt` namespace, whose ~100 enums take ~40 ms to build on first touch (a Python model's
+`headerData` receives a `Qt.Orientation`, so the first painted header would pay for them).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,11 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cvi_desktop.queries import OPEN_STATUSES, IncidentFilter
+from .queue_columns import COLUMN, COLUMNS, DEFAULT_SORT_COLUMN, WIDTHS, header_text
 
-from .context import AppContext
-from .labels import label
-from .queue_model import COLUMN, ID_ROLE, IncidentQueueModel
+if TYPE_CHECKING:
+    from cvi_desktop.queries import IncidentFilter
+
+    from .context import AppContext
+    from .queue_model import IncidentQueueModel
 
 RANGES = [
     ("any", "Any time", None),
@@ -45,7 +55,7 @@ class IncidentQueueView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = IncidentQueueModel(ctx, self)
+        self._model: IncidentQueueModel | None = None
         self.setAccessibleName(self.tr("Incident queue"))
 
         self.search = QLineEdit(self)
@@ -54,14 +64,21 @@ class IncidentQueueView(QWidget):
         self.search.setClearButtonEnabled(True)
         # The choices that come from the domain are added by `fill_choices` after the first frame:
         # the first frame shows only each combo's current (first) entry anyway.
+        # Each combo is sized for a number of characters, not for its items: the items arrive
+        # after the first frame (and the staff names later still), and a width that followed
+        # them would make the filter bar jump as they did.
         self.status = self._combo(
-            self.tr("Status"), [("open", self.tr("Open")), ("", self.tr("All statuses"))]
+            self.tr("Status"), [("open", self.tr("Open")), ("", self.tr("All statuses"))], 9
         )
-        self.district = self._combo(self.tr("District"), [("", self.tr("All districts"))])
-        self.type = self._combo(self.tr("Type"), [("", self.tr("All types"))])
+        self.district = self._combo(self.tr("District"), [("", self.tr("All districts"))], 9)
+        self.type = self._combo(self.tr("Type"), [("", self.tr("All types"))], 14)
         self._filled = False
-        self.assignee = self._combo(self.tr("Assignee"), [("", self.tr("Anyone")), ("me", self.tr("Me"))])
-        self.range = self._combo(self.tr("Received"), [(k, self.tr(text)) for k, text, _ in RANGES])
+        self.assignee = self._combo(
+            self.tr("Assignee"), [("", self.tr("Anyone")), ("me", self.tr("Me"))], 10
+        )
+        self.range = self._combo(
+            self.tr("Received"), [(k, self.tr(text)) for k, text, _ in RANGES], 10
+        )
         self.count = QLabel(self)
         self.count.setObjectName("hint")
         self.count.setAccessibleName(self.tr("Number of incidents"))
@@ -81,31 +98,21 @@ class IncidentQueueView(QWidget):
             filters.addWidget(combo, 1)
 
         self.table = QTableView(self)
-        self.table.setModel(self.model)
+        # Column titles only, until `attach_model` (see the module docstring).
+        self._header_model = QStandardItemModel(0, len(COLUMNS), self)
+        self._header_model.setHorizontalHeaderLabels([header_text(i) for i in range(len(COLUMNS))])
+        self.table.setModel(self._header_model)
         self.table.setAccessibleName(self.tr("Incidents"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.setSortIndicator(COLUMN["received"], Qt.SortOrder.DescendingOrder)
-        for key, width in (
-            ("sync", 150),
-            ("received", 150),
-            ("since", 140),
-            ("rd_number", 100),
-            ("type", 170),
-            ("district", 70),
-            ("beat", 60),
-            ("victims", 90),
-            ("status", 100),
-        ):
-            self.table.setColumnWidth(COLUMN[key], width)
+        self._set_widths()
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
 
@@ -123,9 +130,6 @@ class IncidentQueueView(QWidget):
         self.search.returnPressed.connect(self.apply_filters)
         for combo in (self.status, self.district, self.type, self.assignee, self.range):
             combo.currentIndexChanged.connect(self.apply_filters)
-        self.model.total_changed.connect(self._show_count)
-        self.model.modelReset.connect(self._restore_selection)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self._wanted_current: str | None = None
         self._tab_order = [
             self.search,
@@ -139,12 +143,46 @@ class IncidentQueueView(QWidget):
         for first, second in zip(self._tab_order, self._tab_order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
+    def _set_widths(self) -> None:
+        for key, width in WIDTHS.items():
+            self.table.setColumnWidth(COLUMN[key], width)
+
+    @property
+    def model(self) -> IncidentQueueModel:
+        """The incident model (attached on first use if the first frame has not done it yet)."""
+        if self._model is None:
+            self.attach_model()
+        assert self._model is not None
+        return self._model
+
+    def attach_model(self) -> None:
+        """Put the real model behind the table (once): rows, sorting, selection."""
+        if self._model is not None:
+            return
+        from PySide6.QtCore import Qt
+
+        from .queue_model import IncidentQueueModel
+
+        model = self._model = IncidentQueueModel(self.ctx, self)
+        self.table.setModel(model)
+        self._header_model.deleteLater()
+        self._set_widths()  # a new model resets the header's sections
+        header = self.table.horizontalHeader()
+        # The model's own filter already sorts this way, so enabling sorting asks for nothing.
+        header.setSortIndicator(DEFAULT_SORT_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        model.total_changed.connect(self._show_count)
+        model.modelReset.connect(self._restore_selection)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
     def fill_choices(self) -> None:
         """Add the statuses, districts and incident types to the filter combos (once)."""
         if self._filled:
             return
         self._filled = True
         from cvi_desktop.domain import VALID_DISTRICTS, IncidentStatus, IncidentType
+
+        from .labels import label
 
         for combo, items in (
             (self.status, [(s.value, label(s.value)) for s in IncidentStatus]),
@@ -156,9 +194,11 @@ class IncidentQueueView(QWidget):
                 combo.addItem(text, value)
             combo.blockSignals(False)
 
-    def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
+    def _combo(self, name: str, items: list[tuple[str, str]], chars: int) -> QComboBox:
         combo = QComboBox(self)
         combo.setAccessibleName(name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(chars)
         for value, text in items:
             combo.addItem(text, value)
         return combo
@@ -176,6 +216,8 @@ class IncidentQueueView(QWidget):
         self.assignee.blockSignals(False)
 
     def current_filter(self) -> IncidentFilter:
+        from cvi_desktop.queries import OPEN_STATUSES
+
         status = self.status.currentData()
         statuses: tuple[str, ...] = OPEN_STATUSES if status == "open" else ((status,) if status else ())
         assignee = self.assignee.currentData() or None
@@ -206,10 +248,14 @@ class IncidentQueueView(QWidget):
         self.count.setText(self.tr("%n incident(s)", "", total))
 
     def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
+        from .queue_model import ID_ROLE
+
+        if index.isValid() and self._model is not None:
             self.incident_activated.emit(str(index.data(ID_ROLE)))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        from .queue_model import ID_ROLE
+
         if current.isValid():
             self._wanted_current = str(current.data(ID_ROLE))
             self.current_changed.emit(self._wanted_current)

@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from cvi_desktop.clock import system_clock
-
-from .context import AppContext, AppEvents
+from .context import AppContext, AppEvents, system_clock
 from .sync_bridge import SyncBridge, build_service
 from .tasks import TaskManager
 

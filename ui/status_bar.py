@@ -3,22 +3,28 @@
 `SyncView` holds the facts (outbox counts from the store, plus what the sync engine last said);
 `status_text` is a pure function from facts to words, so tests can check every sentence. The
 words are a button: clicking opens the Sync panel.
+
+The bar is part of the window's first frame, so this module imports only Qt widgets: the clock
+helpers and `operations` (the store's query layer) load when the first counts are asked for,
+and the pointing-hand cursor (PySide6's whole `Qt` namespace, ~40 ms) is set by `finish()`,
+after that frame.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import QPushButton, QStatusBar, QWidget
 
-from cvi_desktop.clock import from_db, local_text
-
-from . import operations
-from .context import AppContext
 from .resources import icon
-from .sync_bridge import SyncBridge
+
+if TYPE_CHECKING:
+    from . import operations
+    from .context import AppContext
+    from .sync_bridge import SyncBridge
 
 
 def _t(text: str) -> str:
@@ -39,6 +45,8 @@ class SyncView:
 
 
 def _hhmm(value: datetime) -> str:
+    from cvi_desktop.clock import local_text
+
     return local_text(value)[-5:]
 
 
@@ -97,7 +105,6 @@ class SyncStatusBar(QStatusBar):
         self.button = QPushButton(self)
         self.button.setObjectName("statusButton")
         self.button.setFlat(True)
-        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.setAccessibleName(_t("Sync status"))
         self.button.setToolTip(_t("Open the Sync panel (Ctrl+Shift+S)"))
         self.button.clicked.connect(self.open_sync_panel)
@@ -117,6 +124,12 @@ class SyncStatusBar(QStatusBar):
         ctx.events.data_changed.connect(lambda _id: self.refresh())
         self._show()
 
+    def finish(self) -> None:
+        """What the first frame does not show: the hand cursor over the status words."""
+        from PySide6.QtCore import Qt
+
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+
     def set_signed_in(self, signed_in: bool) -> None:
         self._apply(signed_in=signed_in)
 
@@ -135,11 +148,15 @@ class SyncStatusBar(QStatusBar):
     @Slot()
     def refresh(self) -> None:
         """Re-read the outbox counts on the store thread."""
+        from . import operations
+
         operations.load_sync_snapshot(
             ctx=self.ctx, with_rows=False, on_success=self._counts, on_failure=lambda exc: None
         )
 
     def _counts(self, snap: operations.SyncSnapshot) -> None:
+        from cvi_desktop.clock import from_db
+
         c = snap.counts
         self._apply(
             waiting=c.get("pending", 0) + c.get("sending", 0),

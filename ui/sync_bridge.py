@@ -212,7 +212,7 @@ def build_service(
     from sync.credentials import keyring_token_source
     from sync.engine import SyncEngine, SyncService
 
-    from .tasks import WriterThreadStore
+    from .writer_store import WriterThreadStore
 
     engine = SyncEngine(
         WriterThreadStore(tasks),
