@@ -57,6 +57,13 @@ def _changed(ctx: AppContext, incident_id: str, on_success: Done) -> Callable[[A
     return done
 
 
+def _write(
+    ctx: AppContext, incident_id: str, fn: Callable[[Any], Any], on_success: Done, on_failure: Failed
+) -> None:
+    """Run one core write on the store thread; on success tell the views and start sharing."""
+    ctx.tasks.store_op(fn, on_success=_changed(ctx, incident_id, on_success), on_failure=on_failure)
+
+
 # --- writes ------------------------------------------------------------------------------------
 
 
@@ -69,11 +76,7 @@ def log_response(
     on_failure: Failed = None,
 ) -> None:
     payload = {**data, "incident_id": incident_id}
-    ctx.tasks.store_op(
-        lambda s: responses.log_action(s, payload),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: responses.log_action(s, payload), on_success, on_failure)
 
 
 def add_referral(
@@ -86,11 +89,7 @@ def add_referral(
     on_failure: Failed = None,
 ) -> None:
     data = {"incident_id": incident_id, "category": category, "provider": provider}
-    ctx.tasks.store_op(
-        lambda s: casework.add_referral(s, data),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: casework.add_referral(s, data), on_success, on_failure)
 
 
 def update_referral(
@@ -102,10 +101,12 @@ def update_referral(
     on_success: Done = None,
     on_failure: Failed = None,
 ) -> None:
-    ctx.tasks.store_op(
+    _write(
+        ctx,
+        incident_id,
         lambda s: casework.update_referral(s, referral_id, status=status),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
+        on_success,
+        on_failure,
     )
 
 
@@ -120,11 +121,7 @@ def schedule_followup(
     on_failure: Failed = None,
 ) -> None:
     data = {"incident_id": incident_id, "due_at": due_at, "kind": kind, "assignee": assignee or ctx.actor}
-    ctx.tasks.store_op(
-        lambda s: casework.schedule_followup(s, data),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: casework.schedule_followup(s, data), on_success, on_failure)
 
 
 def complete_followup(
@@ -136,10 +133,12 @@ def complete_followup(
     on_success: Done = None,
     on_failure: Failed = None,
 ) -> None:
-    ctx.tasks.store_op(
+    _write(
+        ctx,
+        incident_id,
         lambda s: casework.complete_followup(s, followup_id, result=result),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
+        on_success,
+        on_failure,
     )
 
 
@@ -152,22 +151,14 @@ def add_participant(
     on_failure: Failed = None,
 ) -> None:
     payload = {**data, "incident_id": incident_id}
-    ctx.tasks.store_op(
-        lambda s: people.add_participant(s, payload),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: people.add_participant(s, payload), on_success, on_failure)
 
 
 def add_note(
     *, ctx: AppContext, incident_id: str, body: str, on_success: Done = None, on_failure: Failed = None
 ) -> None:
     data = {"incident_id": incident_id, "body": body}
-    ctx.tasks.store_op(
-        lambda s: people.add_note(s, data),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: people.add_note(s, data), on_success, on_failure)
 
 
 def assign_incident(
@@ -178,21 +169,13 @@ def assign_incident(
     on_success: Done = None,
     on_failure: Failed = None,
 ) -> None:
-    ctx.tasks.store_op(
-        lambda s: incidents.assign(s, incident_id, assignee),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: incidents.assign(s, incident_id, assignee), on_success, on_failure)
 
 
 def set_status(
     *, ctx: AppContext, incident_id: str, status: str, on_success: Done = None, on_failure: Failed = None
 ) -> None:
-    ctx.tasks.store_op(
-        lambda s: incidents.set_status(s, incident_id, status),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: incidents.set_status(s, incident_id, status), on_success, on_failure)
 
 
 def review_incident(
@@ -205,21 +188,13 @@ def review_incident(
     on_failure: Failed = None,
 ) -> None:
     data = {"incident_id": incident_id, "state": state, "comment": comment}
-    ctx.tasks.store_op(
-        lambda s: reviews.review(s, data),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: reviews.review(s, data), on_success, on_failure)
 
 
 def retry_quarantined(
     *, ctx: AppContext, seq: int, incident_id: str = "", on_success: Done = None, on_failure: Failed = None
 ) -> None:
-    ctx.tasks.store_op(
-        lambda s: outbox.retry_quarantined(s, seq),
-        on_success=_changed(ctx, incident_id, on_success),
-        on_failure=on_failure,
-    )
+    _write(ctx, incident_id, lambda s: outbox.retry_quarantined(s, seq), on_success, on_failure)
 
 
 # --- reads -------------------------------------------------------------------------------------
