@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlite_utils import Database
-
 from .. import outbox
 from ..clock import parse_instant, to_db
 from ..domain import FollowUp, Referral, ReferralStatus, enum_value, text
@@ -14,22 +12,21 @@ from ..errors import NotFound
 from ..sharing import Audience, RecordKind, org_followup, org_referral
 from ..store.database import Store
 from .audit import audit
-from .incidents import _get_in
+from .incidents import get as get_incident
 
 
-def _row(db: Database, table: str, record_id: str) -> dict[str, Any]:
-    cursor = db.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id])
-    found = cursor.fetchone()
+def _row(store: Store, table: str, record_id: str) -> dict[str, Any]:
+    found = store.one(f"SELECT * FROM {table} WHERE id = ?", [record_id])
     if found is None:
         raise NotFound(table.rstrip("s"), record_id)
-    return dict(zip([d[0] for d in cursor.description], found, strict=True))
+    return found
 
 
 def add_referral(store: Store, data: Mapping[str, Any]) -> str:
     referral = Referral.from_input(data)
     now = to_db(store.now())
     with store.write() as db:
-        _get_in(db, referral.incident_id)
+        get_incident(store, referral.incident_id)
         db.execute(
             "INSERT INTO referrals (id, incident_id, participant_id, category, status, provider, version, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
@@ -38,27 +35,27 @@ def add_referral(store: Store, data: Mapping[str, Any]) -> str:
         )
         audit(store, db, "add_referral", "referral", referral.id)
         outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.REFERRAL, referral.id, 1,
-                       org_referral(_row(db, "referrals", referral.id)))
+                       org_referral(_row(store, "referrals", referral.id)))
     return referral.id
 
 
 def update_referral(store: Store, referral_id: str, *, status: str) -> int:
     new_status = enum_value(ReferralStatus, status, "status")
     with store.write() as db:
-        current = _row(db, "referrals", referral_id)
+        current = _row(store, "referrals", referral_id)
         version = current["version"] + 1
         db.execute("UPDATE referrals SET status = ?, version = ?, updated_at = ? WHERE id = ?",
                    [new_status, version, to_db(store.now()), referral_id])
         audit(store, db, "update_referral", "referral", referral_id, new_status.value)
         outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.REFERRAL, referral_id, version,
-                       org_referral(_row(db, "referrals", referral_id)))
+                       org_referral(_row(store, "referrals", referral_id)))
     return version
 
 
 def schedule_followup(store: Store, data: Mapping[str, Any]) -> str:
     followup = FollowUp.from_input(data)
     with store.write() as db:
-        _get_in(db, followup.incident_id)
+        get_incident(store, followup.incident_id)
         db.execute(
             "INSERT INTO followups (id, incident_id, participant_id, due_at, kind, assignee, version, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
@@ -67,7 +64,7 @@ def schedule_followup(store: Store, data: Mapping[str, Any]) -> str:
         )
         audit(store, db, "schedule_followup", "followup", followup.id)
         outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.FOLLOWUP, followup.id, 1,
-                       org_followup(_row(db, "followups", followup.id)))
+                       org_followup(_row(store, "followups", followup.id)))
     return followup.id
 
 
@@ -75,13 +72,13 @@ def complete_followup(store: Store, followup_id: str, *, result: str, done_at: o
     finished = store.now() if done_at is None else parse_instant(done_at, "done_at")
     summary = text(result, "result", max_length=2000, required=True)
     with store.write() as db:
-        current = _row(db, "followups", followup_id)
+        current = _row(store, "followups", followup_id)
         version = current["version"] + 1
         db.execute("UPDATE followups SET done_at = ?, result = ?, version = ? WHERE id = ?",
                    [to_db(finished), summary, version, followup_id])
         audit(store, db, "complete_followup", "followup", followup_id)
         outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.FOLLOWUP, followup_id, version,
-                       org_followup(_row(db, "followups", followup_id)))
+                       org_followup(_row(store, "followups", followup_id)))
     return version
 
 

@@ -41,15 +41,6 @@ def get(store: Store, incident_id: str) -> dict[str, Any]:
     return row
 
 
-def _get_in(db: Database, incident_id: str) -> dict[str, Any]:
-    cursor = db.execute("SELECT * FROM incidents WHERE id = ?", [incident_id])
-    names = [d[0] for d in cursor.description]
-    row = cursor.fetchone()
-    if row is None:
-        raise NotFound("incident", incident_id)
-    return dict(zip(names, row, strict=True))
-
-
 def _keep_version(store: Store, db: Database, incident_id: str, version: int, facts: dict[str, Any],
                   by: str) -> None:
     db.execute(
@@ -60,7 +51,7 @@ def _keep_version(store: Store, db: Database, incident_id: str, version: int, fa
 
 
 def _share_with_org(store: Store, db: Database, incident_id: str) -> None:
-    row = _get_in(db, incident_id)
+    row = get(store, incident_id)  # inside the caller's transaction: sees its own writes
     outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.INCIDENT, incident_id, row["version"],
                    org_incident(row))
 
@@ -130,7 +121,7 @@ def assign(store: Store, incident_id: str, assignee: str | None) -> int:
     if assignee is not None and store.one("SELECT id FROM staff WHERE id = ?", [assignee]) is None:
         raise ValidationError("assignee", f"no staff member {assignee!r} in this team")
     with store.write() as db:
-        current = _get_in(db, incident_id)
+        current = get(store, incident_id)
         status = current["status"]
         if status == IncidentStatus.NEW and assignee is not None:
             status = IncidentStatus.ASSIGNED
@@ -147,7 +138,7 @@ def assign(store: Store, incident_id: str, assignee: str | None) -> int:
 def set_status(store: Store, incident_id: str, status: str) -> int:
     new_status = enum_value(IncidentStatus, status, "status")
     with store.write() as db:
-        current = _get_in(db, incident_id)
+        current = get(store, incident_id)
         version = current["version"] + 1
         db.execute(
             "UPDATE incidents SET status = ?, version = ?, updated_at = ? WHERE id = ?",
@@ -161,7 +152,7 @@ def set_status(store: Store, incident_id: str, status: str) -> int:
 def set_themes(store: Store, incident_id: str, themes: Iterable[str]) -> None:
     tags = enum_list(ThemeTag, list(themes), "themes")
     with store.write() as db:
-        _get_in(db, incident_id)
+        get(store, incident_id)
         db.execute("DELETE FROM incident_themes WHERE incident_id = ?", [incident_id])
         for tag in sorted(set(tags)):
             db.execute("INSERT INTO incident_themes (incident_id, tag) VALUES (?, ?)", [incident_id, tag])

@@ -9,14 +9,14 @@ from ..clock import to_db
 from ..domain import Note, Participant, Staff
 from ..store.database import Store
 from .audit import audit
-from .incidents import _get_in
+from .incidents import get as get_incident
 
 
 def add_participant(store: Store, data: Mapping[str, Any]) -> str:
     person = Participant.from_input(data)
     with store.write() as db:
         if person.incident_id:
-            _get_in(db, person.incident_id)
+            get_incident(store, person.incident_id)
         db.execute(
             "INSERT INTO participants (id, incident_id, first_name, last_name, phone, handle, address, "
             "consent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -31,7 +31,7 @@ def add_note(store: Store, data: Mapping[str, Any]) -> str:
     note = Note.from_input(data)
     with store.write() as db:
         if note.incident_id:
-            _get_in(db, note.incident_id)
+            get_incident(store, note.incident_id)
         db.execute(
             "INSERT INTO notes (id, incident_id, participant_id, body, author, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",

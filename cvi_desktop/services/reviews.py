@@ -11,7 +11,7 @@ from ..domain import Review, ReviewState
 from ..sharing import Audience, RecordKind, org_review, response_record
 from ..store.database import Store
 from .audit import audit
-from .incidents import _get_in
+from .incidents import get as get_incident
 from .settings import agreement
 
 
@@ -21,7 +21,7 @@ def review(store: Store, data: Mapping[str, Any]) -> str:
     terms = agreement(store)
     now = store.now()
     with store.write() as db:
-        incident = _get_in(db, item.incident_id)
+        incident = get_incident(store, item.incident_id)
         db.execute(
             "INSERT INTO reviews (id, incident_id, state, comment, reviewer, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
