@@ -339,25 +339,6 @@ class ErrorBody(BaseModel):
 # --- CPD -------------------------------------------------------------------------------------
 
 
-class Notification(_Strict):
-    """What CPD posts: the incident's S fields as CPD knows them. `id` is CPD's UUID."""
-
-    id: RecordId
-    rd_number: RdNumber | None = None
-    incident_type: IncidentType
-    occurred_at: Instant
-    cpd_notified_at: Instant | None = None
-    district: District
-    beat: Beat | None = None
-    community_area: Annotated[int, Strict(), Field(ge=1, le=77)] | None = None
-    location_type: LocationType | None = None
-    block: Annotated[str, Field(max_length=120)] | None = None
-    victims_total: Count | None = None
-    victims_fatal: Count | None = None
-    victims_nonfatal: Count | None = None
-    victim_age_bands: list[AgeBand] | None = None
-
-
 class NotificationCorrection(_Strict):
     """A PUT body: the full corrected notification (the id comes from the path)."""
 
@@ -374,6 +355,12 @@ class NotificationCorrection(_Strict):
     victims_fatal: Count | None = None
     victims_nonfatal: Count | None = None
     victim_age_bands: list[AgeBand] | None = None
+
+
+class Notification(NotificationCorrection):
+    """What CPD posts: the incident's S fields as CPD knows them. `id` is CPD's UUID."""
+
+    id: RecordId
 
 
 class NotificationStatus(StrEnum):

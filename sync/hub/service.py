@@ -435,16 +435,8 @@ def get_record(db: Database, principal: Principal, kind: str, record_id: str) ->
     row = _current(db.conn(), principal.org_id or "", "org", kind, record_id)
     if row is None:
         return None
-    return RecordOut(
-        audience=row["audience"],
-        kind=row["kind"],
-        id=row["id"],
-        version=row["version"],
-        data=json.loads(row["data"]),
-        sha256=row["sha256"],
-        server_received_at=row["server_received_at"],
-        flag=row["flag"],
-    )
+    # The same row as a pull change, less the fields that only describe a change.
+    return RecordOut(**_change(row).model_dump(include=set(RecordOut.model_fields)))
 
 
 # --- hub-made incident versions (notifications, corrections, assignment) ----------------------
