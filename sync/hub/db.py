@@ -7,12 +7,20 @@ what makes the pull cursor gap-free: a reader can never see seq N+1 before seq N
 Tables:
 - `meta`: epoch (random id made with the file; bumped to simulate a restore),
   cursor_generation (bumped to expire every cursor issued so far).
-- `orgs`, `coverage` (org -> police district), `tokens` (sha256 of the bearer token only).
+- `orgs`, `coverage` (org -> police district), `tokens` (sha256 of the bearer token only;
+  `last_seen_at` = its last successful sync call, written at most every ~30 s).
+- `staff`: each organisation's people (display name, worker/supervisor, active). A token's
+  staff id names a row here; a deactivated row makes that person's tokens answer 403.
 - `notifications`: every version CPD posted; `routes`: which org got it and when.
 - `records`: every stored record version, per organisation, unique on
   (org_id, audience, kind, id, version) -- the idempotency key, scoped by org so one
-  organisation's ids can never collide with (or reveal) another's.
+  organisation's ids can never collide with (or reveal) another's. `author` is the staff id
+  of the token that pushed it (NULL for hub-made versions).
 - `changes`: the per-hub monotonically increasing change log that pull pages through.
+
+Schema versions (`meta.schema_version`): a new file gets the current SCHEMA; an older file is
+upgraded in place by the explicit steps in `_UPGRADES`, all in one transaction, so a file is
+either wholly old or wholly new. `CREATE TABLE IF NOT EXISTS` alone would never add a column.
 """
 
 from __future__ import annotations
@@ -24,7 +32,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+_STAFF_TABLE = """
+CREATE TABLE IF NOT EXISTS staff (
+    org_id TEXT NOT NULL REFERENCES orgs(id),
+    id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('worker', 'supervisor')),
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (org_id, id)
+)
+"""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,8 +63,10 @@ CREATE TABLE IF NOT EXISTS tokens (
     staff_id TEXT,
     label TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
-    revoked_at TEXT
+    revoked_at TEXT,
+    last_seen_at TEXT
 );
+{staff};
 CREATE TABLE IF NOT EXISTS notifications (
     id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL,
     PRIMARY KEY (id, version)
@@ -67,6 +89,7 @@ CREATE TABLE IF NOT EXISTS records (
     token_id INTEGER,
     flag TEXT,
     server_received_at TEXT NOT NULL,
+    author TEXT,
     UNIQUE (org_id, audience, kind, id, version)
 );
 CREATE INDEX IF NOT EXISTS records_cpd ON records (audience, rowid);
@@ -77,7 +100,7 @@ CREATE TABLE IF NOT EXISTS changes (
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS changes_org ON changes (org_id, seq);
-"""
+""".replace("{staff}", _STAFF_TABLE)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -153,18 +176,68 @@ class Database:
         self._local = threading.local()
 
 
+def _upgrade_1_to_2(conn: sqlite3.Connection) -> None:
+    """Staff list, token last-seen times and record authors, for a file made by schema 1."""
+    conn.execute("ALTER TABLE tokens ADD COLUMN last_seen_at TEXT")
+    conn.execute("ALTER TABLE records ADD COLUMN author TEXT")
+    conn.execute(_STAFF_TABLE)
+    # Everyone who already has a token becomes an active staff member, so existing laptops keep
+    # syncing and their ids stay valid assignees. Revoked tokens count too: a lost laptop is not
+    # a person who left.
+    conn.execute(
+        "INSERT OR IGNORE INTO staff (org_id, id, display_name, role, active, created_at)"
+        " SELECT org_id, staff_id, staff_id,"
+        " CASE WHEN MAX(role = 'supervisor') THEN 'supervisor' ELSE 'worker' END, 1, MIN(created_at)"
+        " FROM tokens WHERE role IN ('staff', 'supervisor') AND org_id IS NOT NULL AND staff_id IS NOT NULL"
+        " GROUP BY org_id, staff_id"
+    )
+    # The author of an old device record is knowable: it is the staff id of the token that sent it.
+    conn.execute(
+        "UPDATE records SET author = (SELECT staff_id FROM tokens WHERE tokens.id = records.token_id)"
+        " WHERE origin = 'device' AND token_id IS NOT NULL"
+    )
+
+
+# from-version -> the step that brings a file to from-version + 1
+_UPGRADES = {1: _upgrade_1_to_2}
+
+
+class SchemaTooNew(RuntimeError):
+    """The file was written by a newer hub; refusing beats silently misreading it."""
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return None if row is None else int(row[0])
+
+
 def init_db(path: Path) -> None:
-    """Create the schema and the epoch if the file is new; a no-op otherwise."""
+    """Create the schema and the epoch if the file is new, upgrade an older file; else a no-op."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = _connect(path)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute("INSERT OR IGNORE INTO meta VALUES ('epoch', ?)", (uuid.uuid4().hex,))
-        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        conn.execute("INSERT OR IGNORE INTO meta VALUES ('cursor_generation', '0')")
+        try:
+            version = _schema_version(conn)
+            if version is not None and version > SCHEMA_VERSION:
+                raise SchemaTooNew(f"hub file schema {version} is newer than this hub ({SCHEMA_VERSION})")
+            while version is not None and version < SCHEMA_VERSION:
+                _UPGRADES[version](conn)
+                version += 1
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('epoch', ?)", (uuid.uuid4().hex,))
+            conn.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('cursor_generation', '0')")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
         conn.execute("COMMIT")
     finally:
         conn.close()
