@@ -290,6 +290,7 @@ class Change(BaseModel):
     origin: ChangeOrigin
     server_received_at: str
     flag: FlagReason | None = None
+    author: str | None = Field(None, description="Staff id of the token that pushed it; null if hub-made")
 
 
 class PullResponse(BaseModel):
@@ -330,6 +331,7 @@ class RecordOut(BaseModel):
     sha256: str
     server_received_at: str
     flag: FlagReason | None = None
+    author: str | None = Field(None, description="Staff id of the token that pushed it; null if hub-made")
 
 
 class ErrorBody(BaseModel):
@@ -424,7 +426,7 @@ class AssignRequest(_Strict):
     )
 
 
-# --- admin -----------------------------------------------------------------------------------
+# --- who am I, and the organisation's staff list --------------------------------------------
 
 
 class TokenRole(StrEnum):
@@ -432,6 +434,53 @@ class TokenRole(StrEnum):
     STAFF = "staff"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+DisplayName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_not_blank)]
+
+
+class StaffRole(StrEnum):
+    """A person's job in the organisation, for the staff list. Permissions come from the token."""
+
+    WORKER = "worker"
+    SUPERVISOR = "supervisor"
+
+
+class Me(BaseModel):
+    """The caller, as the hub knows them (`GET /v1/me`); cpd and admin tokens have no org or staff."""
+
+    org_id: str | None
+    org_name: str | None
+    role: TokenRole
+    staff_id: str | None
+    display_name: str | None = Field(description="From the hub's staff list")
+
+
+class StaffIn(_Strict):
+    """Add a staff member, or update their name and role (which also re-activates them)."""
+
+    id: StaffId
+    display_name: DisplayName
+    role: StaffRole = StaffRole.WORKER
+
+
+class StaffOut(BaseModel):
+    id: str
+    display_name: str
+    role: StaffRole
+    active: bool
+    last_synced_at: str | None = Field(
+        description="Last successful push/pull/wait by any of their tokens (updated at most every ~30 s)"
+    )
+
+
+# --- admin -----------------------------------------------------------------------------------
 
 
 class OrgIn(_Strict):
@@ -455,6 +504,9 @@ class TokenIn(_Strict):
     org_id: str | None = None
     staff_id: StaffId | None = None
     label: Annotated[str, Field(max_length=200)] = ""
+    display_name: DisplayName | None = Field(
+        None, description="For a staff member the hub does not know yet (default: the staff id)"
+    )
 
 
 class TokenInfo(BaseModel):

@@ -1,21 +1,23 @@
-"""Admin helpers on a hub database file: organisations, coverage, tokens, epoch, backup/restore.
+"""Admin helpers on a hub database file: organisations, coverage, staff, tokens, epoch, backup.
 
 Every function takes the hub's db path (or an open `Database`) and works whether or not a
 server is running on that file (SQLite WAL lets the CLI and the server share it). The CLI
-(`cvi-hub org|coverage|token ...`) and the admin HTTP routes call these same functions.
+(`cvi-hub org|coverage|staff|token ...`) and the admin HTTP routes call these same functions.
 
     from sync.hub import admin
     admin.create_org(db, "acme", "Acme Outreach")
     admin.add_coverage(db, "acme", "011")
+    admin.add_staff(db, "acme", "w1", "Ana Ruiz")                          # the staff list
     token = admin.create_token(db, "staff", org_id="acme", staff_id="w1")  # shown once
     admin.bump_epoch(db)                                                  # simulate a restore
 
-Tokens are random (`cvi_` + 43 url-safe chars); only their sha256 is stored.
+Tokens are random (`cvi_` + 43 url-safe chars); only their sha256 is stored. A staff or
+supervisor token names a staff member; one the hub does not know yet is added to the staff list
+with the token (so scripts that only make tokens keep working).
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -24,10 +26,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from cvi_desktop.domain import VALID_DISTRICTS
 
-from ..protocol import TokenRole
+from ..protocol import StaffIn, StaffOut, StaffRole, TokenRole
+from . import service
 from .db import Database
+from .service import hash_token
 
 DbLike = str | Path | Database
 
@@ -50,10 +56,6 @@ def _open(db: DbLike) -> Iterator[Database]:
         yield database
     finally:
         database.close()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def create_org(db: DbLike, org_id: str, name: str, now: Callable[[], str] = _now) -> None:
@@ -95,24 +97,87 @@ def remove_coverage(db: DbLike, org_id: str, district: str) -> None:
         conn.execute("DELETE FROM coverage WHERE org_id = ? AND district = ?", (org_id, district.zfill(3)))
 
 
-def create_token_info(
-    db: DbLike, role: str, org_id: str | None = None, staff_id: str | None = None, label: str = ""
+def _staff_in(staff_id: str, display_name: str, role: str) -> StaffIn:
+    try:
+        return StaffIn.model_validate({"id": staff_id, "display_name": display_name, "role": role})
+    except ValidationError as exc:
+        names = {"id": "staff id", "display_name": "name", "role": "role"}
+        problems = []
+        for error in exc.errors():
+            where = str(error["loc"][0]) if error["loc"] else "staff"
+            problems.append(f"{names.get(where, where)}: {error['msg'].removeprefix('Value error, ')}")
+        raise AdminError("; ".join(problems)) from None
+
+
+def add_staff(
+    db: DbLike, org_id: str, staff_id: str, display_name: str, role: str = "worker"
 ) -> dict[str, Any]:
-    """Make a token; returns its info including `token` (the only time it is available)."""
+    """Add a staff member (or rename / change role / re-activate one); returns it."""
+    staff = _staff_in(staff_id, display_name, role)
+    with _open(db) as database:
+        try:
+            out, _ = service.upsert_staff(database, org_id, staff, datetime.now(UTC))
+        except service.UnknownOrg:
+            raise AdminError(f"no organisation {org_id!r}") from None
+    return out.model_dump(mode="json")
+
+
+def list_staff(db: DbLike, org_id: str) -> list[dict[str, Any]]:
+    """The organisation's staff list (deactivated people too), by display name."""
+    with _open(db) as database:
+        try:
+            staff: list[StaffOut] = service.list_staff(database, org_id)
+        except service.UnknownOrg:
+            raise AdminError(f"no organisation {org_id!r}") from None
+    return [s.model_dump(mode="json") for s in staff]
+
+
+def deactivate_staff(db: DbLike, org_id: str, staff_id: str) -> None:
+    """Their tokens get 403 from now on and they can no longer be assigned. Idempotent."""
+    with _open(db) as database:
+        try:
+            found = service.deactivate_staff(database, org_id, staff_id)
+        except service.UnknownOrg:
+            raise AdminError(f"no organisation {org_id!r}") from None
+    if not found:
+        raise AdminError(f"no staff member {staff_id!r} in {org_id!r}")
+
+
+def create_token_info(
+    db: DbLike,
+    role: str,
+    org_id: str | None = None,
+    staff_id: str | None = None,
+    label: str = "",
+    display_name: str | None = None,
+) -> dict[str, Any]:
+    """Make a token; returns its info including `token` (the only time it is available).
+
+    A staff/supervisor token needs a staff id; if the organisation has no such staff member
+    yet, it is added (named `display_name`, else the staff id; a supervisor for a supervisor
+    token). An existing staff member is left as they are.
+    """
     try:
         token_role = TokenRole(role)
     except ValueError:
         raise AdminError(f"role must be one of {', '.join(r.value for r in TokenRole)}") from None
+    staff: StaffIn | None = None
     if token_role in (TokenRole.STAFF, TokenRole.SUPERVISOR):
         if not org_id:
             raise AdminError(f"a {role} token needs an organisation")
-    elif org_id or staff_id:
+        if not staff_id:
+            raise AdminError(f"a {role} token needs a staff id")
+        kind = StaffRole.SUPERVISOR if token_role is TokenRole.SUPERVISOR else StaffRole.WORKER
+        staff = _staff_in(staff_id, display_name or staff_id, kind.value)
+    elif org_id or staff_id or display_name:
         raise AdminError(f"a {role} token belongs to no organisation or staff member")
     token = "cvi_" + secrets.token_urlsafe(32)
     created = _now()
     with _open(db) as database, database.write() as conn:
         if org_id and conn.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone() is None:
             raise AdminError(f"no organisation {org_id!r}")
+        if staff is not None and org_id:
+            service.register_staff(conn, org_id, staff, created, update=False)
         cur = conn.execute(
             "INSERT INTO tokens (token_hash, role, org_id, staff_id, label, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -132,10 +197,15 @@ def create_token_info(
 
 
 def create_token(
-    db: DbLike, role: str, org_id: str | None = None, staff_id: str | None = None, label: str = ""
+    db: DbLike,
+    role: str,
+    org_id: str | None = None,
+    staff_id: str | None = None,
+    label: str = "",
+    display_name: str | None = None,
 ) -> str:
     """Make a bearer token for `role` (cpd, staff, supervisor, admin) and return it."""
-    return str(create_token_info(db, role, org_id, staff_id, label)["token"])
+    return str(create_token_info(db, role, org_id, staff_id, label, display_name)["token"])
 
 
 def list_tokens(db: DbLike) -> list[dict[str, Any]]:

@@ -4,7 +4,10 @@
 live in `service.py`; this module parses, authorises, limits and serialises.
 
 - Roles come from the bearer token (`Authorization: Bearer <token>`): 401 without a valid
-  token, 403 for a role the route does not allow. The organisation comes from the token only.
+  token, 403 for a role the route does not allow or for a deactivated staff member (the
+  desktop pauses on 403). The organisation comes from the token only.
+- A 422 for a rule on a valid-looking value (an assignee who is not staff, a supervisor
+  deactivating themselves) has FastAPI's own validation shape, so `loc` names the field.
 - Limits: 413 for a body over `max_body_bytes` or a batch over `max_batch_records`; 429 with
   Retry-After from a per-token token bucket (`rate_per_second`, `rate_burst`).
 - Logs: one JSON line per request on logger `sync.hub.access`, with the route *template*
@@ -31,6 +34,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
@@ -110,6 +114,13 @@ _E = {"model": p.ErrorBody}
 _AUTH = {401: _E, 403: _E, 429: _E}
 
 ORG_ROLES = (p.TokenRole.STAFF, p.TokenRole.SUPERVISOR)
+ALL_ROLES = tuple(p.TokenRole)
+
+
+def _invalid(where: str, field: str, message: str, value: Any) -> RequestValidationError:
+    """A 422 in FastAPI's own shape, for rules a pydantic model cannot know (the staff list)."""
+    error = {"type": "value_error", "loc": (where, field), "msg": message, "input": value}
+    return RequestValidationError([error])
 
 
 def create_app(
@@ -159,12 +170,15 @@ def create_app(
             if principal is None:
                 raise HTTPException(401, "sign-in needed", headers={"WWW-Authenticate": "Bearer"})
             request.state.role, request.state.org = principal.role.value, principal.org_id
+            if not principal.active:
+                raise HTTPException(403, "this account is deactivated; ask your supervisor")
             if principal.role not in roles:
                 raise HTTPException(403, "this role may not use this route")
             return principal
 
         return dependency
 
+    Anyone = Annotated[Principal, Depends(require(*ALL_ROLES))]
     Org = Annotated[Principal, Depends(require(*ORG_ROLES))]
     Supervisor = Annotated[Principal, Depends(require(p.TokenRole.SUPERVISOR))]
     Cpd = Annotated[Principal, Depends(require(p.TokenRole.CPD))]
@@ -289,9 +303,11 @@ def create_app(
     ) -> p.PullResponse:
         """Changes for the caller's organisation after `cursor` (none: from the beginning)."""
         try:
-            return service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))
+            page = service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))
         except service.CursorGone as exc:
             raise HTTPException(410, f"cursor gone: {exc}; pull again without a cursor") from None
+        service.touch(db, principal, clock())
+        return page
 
     @app.get("/v1/sync/wait", response_model=p.PullResponse, tags=["sync"], responses={**_AUTH, 410: _E})
     async def wait(
@@ -314,11 +330,13 @@ def create_app(
                 break
             await notifier.wait(min(0.25, remaining))
         try:
-            return await anyio.to_thread.run_sync(
+            page = await anyio.to_thread.run_sync(
                 service.pull, db, principal, cursor, min(limit, cfg.max_pull_limit)
             )
         except service.CursorGone as exc:
             raise HTTPException(410, f"cursor gone: {exc}; pull again without a cursor") from None
+        await anyio.to_thread.run_sync(service.touch, db, principal, clock())
+        return page
 
     @app.get(
         "/v1/records/{kind}/{record_id}",
@@ -344,9 +362,14 @@ def create_app(
     def assign(
         principal: Supervisor, incident_id: Annotated[str, PathParam(max_length=128)], body: p.AssignRequest
     ) -> p.RecordOut | JSONResponse:
-        """Supervisor (re)assigns an incident: a new incident version for the org's devices."""
+        """Supervisor (re)assigns an incident: a new incident version for the org's devices.
+
+        The assignee must be an active member of the organisation's staff list (else 422).
+        """
         try:
             out = service.assign(db, principal, incident_id, body.assignee, body.base_version, clock())
+        except service.NotStaff:
+            raise _invalid("body", "assignee", service.NOT_STAFF, body.assignee) from None
         except service.StaleBase as exc:
             return JSONResponse(
                 {"detail": "stale base version", "current_version": exc.current_version}, status_code=409
@@ -355,6 +378,48 @@ def create_app(
             raise HTTPException(404, "not found")
         notifier.bump()
         return out
+
+    # --- who am I, and the staff list ------------------------------------------------------
+
+    @app.get("/v1/me", response_model=p.Me, tags=["org"], responses=_AUTH)
+    def whoami(principal: Anyone) -> p.Me:
+        """The caller as the hub knows them: role, organisation and staff id from the token."""
+        return service.me(db, principal)
+
+    @app.get("/v1/org/staff", response_model=list[p.StaffOut], tags=["org"], responses=_AUTH)
+    def org_staff(principal: Org) -> list[p.StaffOut]:
+        """The caller's organisation's staff list (deactivated people too), by display name."""
+        return service.list_staff(db, principal.org_id or "")
+
+    @app.post(
+        "/v1/org/staff",
+        response_model=p.StaffOut,
+        status_code=201,
+        tags=["org"],
+        responses={**_AUTH, 200: {"model": p.StaffOut, "description": "Updated (and re-activated)"}},
+    )
+    def add_org_staff(principal: Supervisor, body: p.StaffIn, response: Response) -> p.StaffOut:
+        """Supervisor adds a staff member (201) or updates one's name and role, re-activating (200)."""
+        out, created = service.upsert_staff(db, principal.org_id or "", body, clock())
+        if not created:
+            response.status_code = 200
+        return out
+
+    @app.post(
+        "/v1/org/staff/{staff_id}/deactivate",
+        status_code=204,
+        tags=["org"],
+        responses={**_AUTH, 404: _E},
+    )
+    def deactivate_org_staff(
+        principal: Supervisor, staff_id: Annotated[str, PathParam(min_length=1, max_length=64)]
+    ) -> Response:
+        """Supervisor deactivates a staff member: their tokens get 403, they cannot be assigned."""
+        if staff_id == principal.staff_id:
+            raise _invalid("path", "staff_id", "a supervisor cannot deactivate themselves", staff_id)
+        if not service.deactivate_staff(db, principal.org_id or "", staff_id):
+            raise HTTPException(404, "not found")
+        return Response(status_code=204)
 
     # --- CPD -------------------------------------------------------------------------------
 
@@ -435,6 +500,55 @@ def create_app(
             raise HTTPException(404, str(exc)) from None
         return Response(status_code=204)
 
+    @app.get(
+        "/v1/admin/orgs/{org_id}/staff",
+        response_model=list[p.StaffOut],
+        tags=["admin"],
+        responses={**_AUTH, 404: _E},
+    )
+    def admin_list_staff(_: Admin, org_id: Annotated[str, PathParam(max_length=64)]) -> list[p.StaffOut]:
+        try:
+            return service.list_staff(db, org_id)
+        except service.UnknownOrg:
+            raise HTTPException(404, "not found") from None
+
+    @app.post(
+        "/v1/admin/orgs/{org_id}/staff",
+        response_model=p.StaffOut,
+        status_code=201,
+        tags=["admin"],
+        responses={**_AUTH, 200: {"model": p.StaffOut, "description": "Updated (and re-activated)"}, 404: _E},
+    )
+    def admin_add_staff(
+        _: Admin, org_id: Annotated[str, PathParam(max_length=64)], body: p.StaffIn, response: Response
+    ) -> p.StaffOut:
+        try:
+            out, created = service.upsert_staff(db, org_id, body, clock())
+        except service.UnknownOrg:
+            raise HTTPException(404, "not found") from None
+        if not created:
+            response.status_code = 200
+        return out
+
+    @app.post(
+        "/v1/admin/orgs/{org_id}/staff/{staff_id}/deactivate",
+        status_code=204,
+        tags=["admin"],
+        responses={**_AUTH, 404: _E},
+    )
+    def admin_deactivate_staff(
+        _: Admin,
+        org_id: Annotated[str, PathParam(max_length=64)],
+        staff_id: Annotated[str, PathParam(min_length=1, max_length=64)],
+    ) -> Response:
+        try:
+            found = service.deactivate_staff(db, org_id, staff_id)
+        except service.UnknownOrg:
+            found = False
+        if not found:
+            raise HTTPException(404, "not found")
+        return Response(status_code=204)
+
     @app.get("/v1/admin/tokens", response_model=list[p.TokenInfo], tags=["admin"], responses=_AUTH)
     def list_tokens(_: Admin) -> list[dict[str, Any]]:
         return admin.list_tokens(db)
@@ -448,7 +562,9 @@ def create_app(
     )
     def create_token(_: Admin, body: p.TokenIn) -> dict[str, Any]:
         try:
-            return admin.create_token_info(db, body.role.value, body.org_id, body.staff_id, body.label)
+            return admin.create_token_info(
+                db, body.role.value, body.org_id, body.staff_id, body.label, body.display_name
+            )
         except admin.AdminError as exc:
             raise HTTPException(400, str(exc)) from None
 

@@ -3,13 +3,16 @@
     cvi-hub serve --db hub.sqlite3 [--host 127.0.0.1] [--port 0] [--test-hooks] [--rate 200 --burst 1000]
     cvi-hub org add ID NAME --db F        cvi-hub org list --db F
     cvi-hub coverage add ORG DISTRICT --db F
-    cvi-hub token create --db F --role staff --org ORG [--staff-id ID] [--label TEXT]
+    cvi-hub staff add --db F --org ORG --id ID --name NAME [--role worker|supervisor]
+    cvi-hub staff list --db F --org ORG   cvi-hub staff deactivate --db F --org ORG --id ID
+    cvi-hub token create --db F --role staff --org ORG --staff-id ID [--name NAME] [--label TEXT]
     cvi-hub token list --db F             cvi-hub token revoke TOKEN_ID --db F
     cvi-hub notify --db F --json FILE|-   (post a CPD notification as an integration would)
     cvi-hub epoch --db F [--bump]
     cvi-hub openapi [--write PATH]        (print or write the OpenAPI description)
 
-`serve` prints one line `cvi-hub listening on http://HOST:PORT` (flushed) once it accepts
+An admin error (unknown organisation, bad role...) is one line on stderr and exit status 2,
+never a traceback. `serve` prints one line `cvi-hub listening on http://HOST:PORT` (flushed) once it accepts
 connections, then JSON request logs on stderr; SIGINT/SIGTERM stop it.
 """
 
@@ -19,6 +22,7 @@ import argparse
 import json
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -31,7 +35,7 @@ from pydantic import ValidationError
 from ..protocol import Notification
 from . import admin, service
 from .config import HubConfig, utc_now
-from .db import Database
+from .db import Database, SchemaTooNew
 
 
 def _print(obj: Any) -> None:
@@ -127,11 +131,27 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("org_id")
     cov.add_argument("district")
 
+    staff = sub.add_parser("staff", help="the organisation's staff list").add_subparsers(
+        dest="action", required=True
+    )
+    staff_add = with_db(staff.add_parser("add", help="add a staff member, or rename / re-activate one"))
+    staff_add.add_argument("--org", required=True)
+    staff_add.add_argument("--id", required=True, dest="staff_id")
+    staff_add.add_argument("--name", required=True)
+    # Checked by admin.add_staff, not argparse `choices`, so the message matches the HTTP route's.
+    staff_add.add_argument("--role", default="worker", help="worker (default) or supervisor")
+    staff_list = with_db(staff.add_parser("list"))
+    staff_list.add_argument("--org", required=True)
+    staff_off = with_db(staff.add_parser("deactivate", help="their tokens get 403 from now on"))
+    staff_off.add_argument("--org", required=True)
+    staff_off.add_argument("--id", required=True, dest="staff_id")
+
     token = sub.add_parser("token").add_subparsers(dest="action", required=True)
     create = with_db(token.add_parser("create"))
     create.add_argument("--role", required=True, choices=["cpd", "staff", "supervisor", "admin"])
     create.add_argument("--org")
     create.add_argument("--staff-id")
+    create.add_argument("--name", help="display name, if the staff member is new (default: the id)")
     create.add_argument("--label", default="")
     with_db(token.add_parser("list"))
     revoke = with_db(token.add_parser("revoke"))
@@ -161,8 +181,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _print(admin.list_orgs(args.db))
             case ("coverage", "add"):
                 admin.add_coverage(args.db, args.org_id, args.district)
+            case ("staff", "add"):
+                _print(admin.add_staff(args.db, args.org, args.staff_id, args.name, args.role))
+            case ("staff", "list"):
+                _print(admin.list_staff(args.db, args.org))
+            case ("staff", "deactivate"):
+                admin.deactivate_staff(args.db, args.org, args.staff_id)
             case ("token", "create"):
-                info = admin.create_token_info(args.db, args.role, args.org, args.staff_id, args.label)
+                info = admin.create_token_info(
+                    args.db, args.role, args.org, args.staff_id, args.label, args.name
+                )
                 print(info["token"])
                 print(f"token id {info['id']}; shown once, stored only as a hash", file=sys.stderr)
             case ("token", "list"):
@@ -189,9 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         app = create_app(Path(tmp) / "hub.sqlite3")
                         _print(app.openapi())
                         app.state.db.close()
-    except admin.AdminError as exc:
+    except (admin.AdminError, SchemaTooNew) as exc:
         print(f"cvi-hub: {exc}", file=sys.stderr)
-        return 1
+        return 2
+    except (sqlite3.Error, OSError) as exc:
+        print(f"cvi-hub: cannot use hub file {getattr(args, 'db', None)!r}: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

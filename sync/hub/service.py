@@ -1,4 +1,4 @@
-"""The hub's rules, independent of HTTP: push, pull, notifications, assignment, CPD views.
+"""The hub's rules, independent of HTTP: push, pull, notifications, assignment, staff, CPD views.
 
 Every function takes a `Database`, the caller's `Principal` where it matters, and `now`
 (the hub's clock, injected so tests control receipt times). The HTTP layer (`app.py`) only
@@ -11,19 +11,23 @@ Key rules (see sync.md):
   rolls back alone and every record gets a result; results leave only after COMMIT.
 - Organisation scope comes from the principal (the token), never from a body; lookups of
   another organisation's ids find nothing, exactly like ids that do not exist.
+- People: the org's staff list lives here. An assignee must be an active staff member; a
+  correction of an action/referral/follow-up comes from its author or a supervisor; every
+  device record remembers its author (the pushing token's staff id).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import math
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +46,7 @@ from ..protocol import (
     FieldError,
     FlagReason,
     LatencyStats,
+    Me,
     MonthlyReport,
     Notification,
     NotificationCorrection,
@@ -53,9 +58,11 @@ from ..protocol import (
     RecordOut,
     RejectReason,
     ResultStatus,
+    StaffIn,
+    StaffOut,
+    StaffRole,
     TokenRole,
 )
-from .admin import hash_token
 from .db import Database
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -69,6 +76,11 @@ class Principal:
     role: TokenRole
     org_id: str | None
     staff_id: str | None
+    display_name: str | None = None
+    # False only for a staff row explicitly deactivated; a legacy token with no staff row is
+    # left working rather than locked out by an upgrade.
+    active: bool = True
+    last_seen_at: str | None = None
 
 
 class CursorGone(Exception):
@@ -79,6 +91,10 @@ class StaleBase(Exception):
     def __init__(self, current_version: int) -> None:
         super().__init__(f"current version is {current_version}")
         self.current_version = current_version
+
+
+class NotStaff(Exception):
+    """The assignee is not an active staff member of the caller's organisation."""
 
 
 class NotificationConflict(Exception):
@@ -101,18 +117,166 @@ def envelope_hash(kind: str, record_id: str, version: int, audience: str, data: 
     )
 
 
+def hash_token(token: str) -> str:
+    """Only this digest of a bearer token is ever stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 def authenticate(db: Database, token: str) -> Principal | None:
     row = (
         db.conn()
         .execute(
-            "SELECT id, role, org_id, staff_id FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
+            "SELECT t.id, t.role, t.org_id, t.staff_id, t.last_seen_at, s.display_name, s.active"
+            " FROM tokens t LEFT JOIN staff s ON s.org_id = t.org_id AND s.id = t.staff_id"
+            " WHERE t.token_hash = ? AND t.revoked_at IS NULL",
             (hash_token(token),),
         )
         .fetchone()
     )
     if row is None:
         return None
-    return Principal(row["id"], TokenRole(row["role"]), row["org_id"], row["staff_id"])
+    return Principal(
+        row["id"],
+        TokenRole(row["role"]),
+        row["org_id"],
+        row["staff_id"],
+        display_name=row["display_name"],
+        active=row["active"] is None or bool(row["active"]),
+        last_seen_at=row["last_seen_at"],
+    )
+
+
+# A token's last_seen_at is written at most this often: the staff list wants "synced a minute
+# ago", not a write on every long-poll.
+SEEN_EVERY = timedelta(seconds=30)
+
+
+def _seen_recently(principal: Principal, stamp: str, threshold: str) -> bool:
+    seen = principal.last_seen_at
+    # A stored time ahead of the hub clock (the clock was set back) counts as stale, so it heals.
+    return seen is not None and threshold <= seen <= stamp
+
+
+def _touch(conn: sqlite3.Connection, principal: Principal, now: datetime) -> None:
+    stamp, threshold = iso(now), iso(now - SEEN_EVERY)
+    if _seen_recently(principal, stamp, threshold):
+        return
+    conn.execute(
+        "UPDATE tokens SET last_seen_at = ? WHERE id = ?"
+        " AND (last_seen_at IS NULL OR last_seen_at < ? OR last_seen_at > ?)",
+        (stamp, principal.token_id, threshold, stamp),
+    )
+
+
+def touch(db: Database, principal: Principal, now: datetime) -> None:
+    """Note a successful pull/wait. Best effort: never makes a read wait long for the write lock."""
+    if _seen_recently(principal, iso(now), iso(now - SEEN_EVERY)):
+        return
+    conn = db.conn()
+    conn.execute("PRAGMA busy_timeout=250")
+    try:
+        with db.write() as write:
+            _touch(write, principal, now)
+    except sqlite3.OperationalError:
+        pass  # busy or full: the next sync call tries again
+    finally:
+        conn.execute("PRAGMA busy_timeout=30000")
+
+
+def me(db: Database, principal: Principal) -> Me:
+    org_name = None
+    if principal.org_id is not None:
+        row = db.conn().execute("SELECT name FROM orgs WHERE id = ?", (principal.org_id,)).fetchone()
+        org_name = None if row is None else row["name"]
+    return Me(
+        org_id=principal.org_id,
+        org_name=org_name,
+        role=principal.role,
+        staff_id=principal.staff_id,
+        display_name=principal.display_name,
+    )
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+class UnknownOrg(Exception):
+    """No such organisation (admin paths only: org tokens always name an existing one)."""
+
+
+def _org_exists(conn: sqlite3.Connection, org_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone() is not None
+
+
+def is_active_staff(conn: sqlite3.Connection, org_id: str, staff_id: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM staff WHERE org_id = ? AND id = ? AND active = 1", (org_id, staff_id)
+    ).fetchone()
+    return row is not None
+
+
+_STAFF_SELECT = (
+    "SELECT s.id, s.display_name, s.role, s.active,"
+    " (SELECT MAX(t.last_seen_at) FROM tokens t WHERE t.org_id = s.org_id AND t.staff_id = s.id)"
+    " AS last_synced_at FROM staff s WHERE s.org_id = ?"
+)
+
+
+def _staff_out(row: sqlite3.Row) -> StaffOut:
+    return StaffOut(
+        id=row["id"],
+        display_name=row["display_name"],
+        role=StaffRole(row["role"]),
+        active=bool(row["active"]),
+        last_synced_at=row["last_synced_at"],
+    )
+
+
+def list_staff(db: Database, org_id: str) -> list[StaffOut]:
+    """Everyone in the organisation (deactivated people too), by display name."""
+    with db.read() as conn:
+        if not _org_exists(conn, org_id):
+            raise UnknownOrg(org_id)
+        rows = conn.execute(_STAFF_SELECT + " ORDER BY s.display_name COLLATE NOCASE, s.id", (org_id,))
+        return [_staff_out(r) for r in rows.fetchall()]
+
+
+def register_staff(
+    conn: sqlite3.Connection, org_id: str, staff: StaffIn, stamp: str, update: bool = True
+) -> bool:
+    """Insert (True) or, if `update`, rename/re-role and re-activate (False). In the caller's txn."""
+    cur = conn.execute(
+        "INSERT INTO staff (org_id, id, display_name, role, active, created_at) VALUES (?, ?, ?, ?, 1, ?)"
+        " ON CONFLICT (org_id, id) DO NOTHING",
+        (org_id, staff.id, staff.display_name, staff.role.value, stamp),
+    )
+    if cur.rowcount == 1:
+        return True
+    if update:
+        conn.execute(
+            "UPDATE staff SET display_name = ?, role = ?, active = 1 WHERE org_id = ? AND id = ?",
+            (staff.display_name, staff.role.value, org_id, staff.id),
+        )
+    return False
+
+
+def upsert_staff(db: Database, org_id: str, staff: StaffIn, now: datetime) -> tuple[StaffOut, bool]:
+    """Add a staff member or update one; returns it and whether it was created."""
+    with db.write() as conn:
+        if not _org_exists(conn, org_id):
+            raise UnknownOrg(org_id)
+        created = register_staff(conn, org_id, staff, iso(now))
+        row = conn.execute(_STAFF_SELECT + " AND s.id = ?", (org_id, staff.id)).fetchone()
+    return _staff_out(row), created
+
+
+def deactivate_staff(db: Database, org_id: str, staff_id: str) -> bool:
+    """Deactivate; False if the organisation has no such staff member. Idempotent."""
+    with db.write() as conn:
+        if not _org_exists(conn, org_id):
+            raise UnknownOrg(org_id)
+        cur = conn.execute("UPDATE staff SET active = 0 WHERE org_id = ? AND id = ?", (org_id, staff_id))
+        return cur.rowcount == 1
 
 
 # --- push --------------------------------------------------------------------------------------
@@ -197,6 +361,7 @@ def push(db: Database, principal: Principal, records: Sequence[Any], now: dateti
                 conn.execute("ROLLBACK TO rec")
             conn.execute("RELEASE rec")
             results.append(result)
+        _touch(conn, principal, now)
     return results
 
 
@@ -235,7 +400,7 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
     audience, kind = rec.audience.value, rec.kind.value
     cur = conn.execute(
         "INSERT INTO records (org_id, audience, kind, id, version, base_version, sha256, data, origin,"
-        " token_id, server_received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'device', ?, ?)"
+        " token_id, server_received_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'device', ?, ?, ?)"
         " ON CONFLICT (org_id, audience, kind, id, version) DO NOTHING",
         (
             org,
@@ -248,6 +413,7 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
             canonical_json(rec.data),
             principal.token_id,
             stamp,
+            principal.staff_id,
         ),
     )
     if cur.rowcount == 0:
@@ -276,6 +442,11 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
         return rejected(RejectReason.KEY_REUSE, current_version=latest["version"])
     rowid = cur.lastrowid
 
+    if rec.kind in _AUTHORED_KINDS and rec.version > 1 and not _may_correct(conn, principal, rec):
+        return rejected(
+            RejectReason.ROLE_NOT_ALLOWED,
+            [FieldError(field="version", message="only its author or a supervisor may correct it")],
+        )
     previous = _current(conn, org, audience, kind, rec.id, exclude_version=rec.version)
     if previous is not None and rec.version < previous["version"]:
         # A late, older version: keep it (nothing is lost) but it does not become current.
@@ -298,7 +469,18 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
         errors = _incident_owned(conn, principal, rec.id, json.loads(previous["data"]), rec.data)
         if errors:
             return rejected(RejectReason.HUB_OWNED, errors, current_version=previous["version"])
-    if rec.kind is RecordKind.RESPONSE_ACTION:
+    if rec.kind is RecordKind.INCIDENT:
+        assignee = rec.data.get("assignee")
+        old = None if previous is None else json.loads(previous["data"]).get("assignee")
+        if assignee is not None and assignee != old and not is_active_staff(conn, org, assignee):
+            return rejected(
+                RejectReason.INVALID,
+                [FieldError(field="data.assignee", message=NOT_STAFF)],
+                current_version=None if previous is None else previous["version"],
+            )
+    # A supervisor's later version of an action is the resolution of its flag, not a new case.
+    resolution = principal.role is TokenRole.SUPERVISOR and rec.version > 1
+    if rec.kind is RecordKind.RESPONSE_ACTION and not resolution:
         flag = _reassigned_flag(conn, principal, rec.data)
     if flag is not None:
         conn.execute("UPDATE records SET flag = ? WHERE rowid = ?", (flag.value, rowid))
@@ -308,6 +490,32 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
         )
     status = ResultStatus.ACCEPTED_FLAGGED if flag else ResultStatus.APPLIED
     return PushResult(**echo, status=status, server_received_at=stamp, flag=flag)
+
+
+NOT_STAFF = "not an active staff member of this organisation"
+
+# Records that belong to the person who logged them: a later version is a correction of it.
+_AUTHORED_KINDS = {RecordKind.RESPONSE_ACTION, RecordKind.REFERRAL, RecordKind.FOLLOWUP}
+
+
+def _may_correct(conn: sqlite3.Connection, principal: Principal, rec: PushRecord) -> bool:
+    """A supervisor, or the author of the previous version (or of the first, its owner)."""
+    if principal.role is TokenRole.SUPERVISOR:
+        return True
+    authors = conn.execute(
+        "SELECT (SELECT author FROM records WHERE org_id = :org AND audience = :aud AND kind = :kind"
+        "  AND id = :id AND version < :v ORDER BY version DESC LIMIT 1),"
+        " (SELECT author FROM records WHERE org_id = :org AND audience = :aud AND kind = :kind"
+        "  AND id = :id AND version < :v ORDER BY version LIMIT 1)",
+        {"org": principal.org_id, "aud": rec.audience.value, "kind": rec.kind.value, "id": rec.id,
+         "v": rec.version},
+    ).fetchone()
+    previous, first = authors[0], authors[1]
+    if previous is None:
+        # Nothing earlier on the hub (it arrived first), or pushed before authors were kept:
+        # there is no one to protect it for.
+        return True
+    return principal.staff_id is not None and principal.staff_id in (previous, first)
 
 
 def _incident_owned(
@@ -403,6 +611,7 @@ def _change(row: sqlite3.Row) -> Change:
         origin=row["origin"],
         server_received_at=row["server_received_at"],
         flag=row["flag"],
+        author=row["author"],
     )
 
 
@@ -617,6 +826,8 @@ def assign(
         latest = _current(conn, principal.org_id, "org", "incident", incident_id)
         if latest is None:
             return None
+        if not is_active_staff(conn, principal.org_id, assignee):
+            raise NotStaff(assignee)
         if base_version is not None and base_version != latest["version"]:
             raise StaleBase(latest["version"])
         data = json.loads(latest["data"])

@@ -43,7 +43,8 @@ def test_same_key_other_content_is_key_reuse(hub):
 
 
 def test_stale_base_version_is_conflict_with_current(hub):
-    worker, other = hub.api("north_staff"), hub.api("north_staff2")
+    # The other writer is a supervisor: only the author or a supervisor may correct a follow-up.
+    worker, other = hub.api("north_staff"), hub.api("north_sup")
     incident, fid = new_id(), new_id()
     assert worker.results(followup(incident, fid, 1))[0]["status"] == "applied"
     assert (
