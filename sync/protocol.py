@@ -436,13 +436,15 @@ class TokenRole(StrEnum):
     ADMIN = "admin"
 
 
-def _not_blank(value: str) -> str:
+def _display_text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("must not contain control characters")
     return value
 
 
-DisplayName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_not_blank)]
+DisplayName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_display_text)]
 
 
 class StaffRole(StrEnum):

@@ -34,6 +34,7 @@ from typing import Annotated, Any
 import anyio
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -217,6 +218,18 @@ def create_app(
             )
         )
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_body(_: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's own handler echoes the input as UTF-8, which fails on a lone surrogate
+        # ("\ud800" is valid JSON): ASCII-escaped JSON says the same and cannot fail.
+        text = json.dumps({"detail": jsonable_encoder(exc.errors())})
+        return Response(text, status_code=422, media_type="application/json")
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def not_unicode(_: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        # A lone surrogate that passed validation cannot be stored (SQLite text is UTF-8).
+        return JSONResponse({"detail": "text must be valid Unicode (no lone surrogates)"}, status_code=400)
 
     @app.exception_handler(sqlite3.OperationalError)
     async def busy(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:

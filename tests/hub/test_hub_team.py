@@ -155,6 +155,9 @@ def test_supervisor_adds_and_updates_staff(hub):
         ({"id": "x" * 65, "display_name": "X"}, "id"),
         ({"display_name": "X"}, "id"),
         ({"id": "x", "display_name": "X", "org_id": "north"}, "org_id"),
+        ({"id": "x", "display_name": "A\x00B"}, "display_name"),
+        ({"id": "x", "display_name": "\ud800"}, "display_name"),  # a lone surrogate: 422, not 500
+        ({"id": "\ud800", "display_name": "X"}, "id"),
     ],
 )
 def test_bad_staff_input_is_422_naming_the_field(hub, body, field):
@@ -301,7 +304,7 @@ def test_assign_route_refuses_who_is_not_active_staff(hub):
     team, other = make_team(hub), make_team(hub)
     incident = notify(hub)
     url = f"/v1/incidents/{incident}/assign"
-    for nobody in ("no-such-person", other.ids["w1"]):
+    for nobody in ("no-such-person", other.ids["w1"], "\ud800"):
         response = team.sup.post(url, json={"assignee": nobody})
         assert response.status_code == 422
         assert field_of(response) == [("body", "assignee")]
