@@ -28,13 +28,14 @@ import requests
 from cvi_desktop import outbox
 from cvi_desktop.clock import to_db
 from cvi_desktop.domain import new_id
+from cvi_desktop.outbox import base_versions
 from cvi_desktop.services import incidents
 from cvi_desktop.sharing import Audience, RecordKind, org_action
 from cvi_desktop.store import Store
 from sync.client import HubClient
 from sync.engine import SyncEngine, SyncService
 from sync.engine import events as ev
-from sync.engine.core import _base_versions, _push_body
+from sync.engine.core import _push_body
 from sync.hub import admin
 from sync.hub.app import HubConfig
 from sync.hub.server import HubServer
@@ -81,7 +82,7 @@ def bench_push(hub: HubServer, folder: Path, n: int) -> None:
     store = make_store(folder, "push")
     seed(store, n)
     rows = store.rows("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq")
-    bodies = [_push_body(rows[i:i + BATCH], _base_versions(store, rows[i:i + BATCH]))
+    bodies = [_push_body(rows[i:i + BATCH], base_versions(store, rows[i:i + BATCH]))
               for i in range(0, len(rows), BATCH)]
 
     bare_token = new_org(hub)

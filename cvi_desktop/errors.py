@@ -25,6 +25,10 @@ class NotFound(CviError):
         self.record_id = record_id
 
 
+class PermissionRefused(CviError):
+    """This profile's person may not do that (e.g. a worker resolving a supervisor's flag)."""
+
+
 class KeyringUnavailable(CviError):
     """No secure OS keyring: the store refuses to open rather than fall back to plaintext."""
 

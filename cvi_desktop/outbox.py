@@ -9,7 +9,8 @@ has not been sent. Nothing here deletes a row: acknowledged rows are the device'
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -143,6 +144,143 @@ def retry_quarantined(store: Store, seq: int) -> None:
             "UPDATE outbox SET state = ?, next_attempt_at = NULL WHERE seq = ? AND state = ?",
             [OutboxState.PENDING, seq, OutboxState.QUARANTINED],
         )
+
+
+def due_after(store: Store, after: int, limit: int, now: datetime) -> list[dict[str, Any]]:
+    """`due` restricted to seq > after: the sync pass walks the queue once, in seq order."""
+    return store.rows(
+        "SELECT * FROM outbox WHERE seq > ? AND state IN (?, ?) AND (next_attempt_at IS NULL "
+        "OR next_attempt_at <= ? OR next_attempt_at > ?) ORDER BY seq LIMIT ?",
+        [after, OutboxState.PENDING, OutboxState.SENDING, to_db(now), to_db(now + MAX_BACKOFF), limit],
+    )
+
+
+def waiting_count(store: Store) -> int:
+    return int(store.scalar("SELECT count(*) FROM outbox WHERE state IN (?, ?)",
+                            [OutboxState.PENDING, OutboxState.SENDING]) or 0)
+
+
+def release(store: Store, seqs: list[int], *, uncount: bool = False) -> None:
+    """Back to pending, due now, without an error of its own (e.g. before a batch is split).
+    `uncount` takes back the attempt (a 401 is not the record's fault)."""
+    _set_where_sending(store, seqs, "state = ?, next_attempt_at = NULL, attempts = attempts - ?",
+                       [OutboxState.PENDING, 1 if uncount else 0])
+
+
+def _set_where_sending(store: Store, seqs: list[int], sql: str, params: list[Any]) -> None:
+    if not seqs:
+        return
+    marks = ",".join("?" * len(seqs))
+    with store.write() as db:
+        db.execute(f"UPDATE outbox SET {sql} WHERE seq IN ({marks}) AND state = ?",
+                   [*params, *seqs, OutboxState.SENDING])
+
+
+def requeue_acknowledged(db: Database) -> int:
+    """Everything the hub acknowledged goes back to pending (the hub was restored and may have
+    lost it; it answers `duplicate` for what it kept). Call inside a write transaction."""
+    cursor = db.execute("UPDATE outbox SET state = ?, next_attempt_at = NULL WHERE state = ?",
+                        [OutboxState.PENDING, OutboxState.ACKNOWLEDGED])
+    return int(cursor.rowcount)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What the hub said about one batch, to be recorded in one transaction (`settle`)."""
+
+    acknowledged: list[int] = field(default_factory=list)
+    quarantined: list[tuple[int, str]] = field(default_factory=list)  # (seq, reason shown)
+    conflicts: dict[int, dict[str, Any]] = field(default_factory=dict)  # seq -> the hub's side
+    retry: list[tuple[int, datetime, str]] = field(default_factory=list)  # (seq, when, why)
+    flags: list[tuple[str, str]] = field(default_factory=list)  # (response action id, flag)
+
+
+CONFLICT_PREFIX = "sync.conflict."
+
+
+def settle(store: Store, result: Settlement, now: datetime, *,
+           during: Callable[[], None] | None = None) -> None:
+    """Acknowledgements, quarantines, retries and flags of one batch, in ONE transaction."""
+    with store.write() as db:
+        mark_acknowledged(store, result.acknowledged, now)
+        _settle_older_quarantined(db, result.acknowledged)
+        for seq, hub_side in result.conflicts.items():
+            # Keep the hub's side as data so the person can compare and choose; never overwrite.
+            db.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                       "SET value = excluded.value",
+                       [f"{CONFLICT_PREFIX}{seq}", json.dumps(hub_side, sort_keys=True)])
+        for seq, reason in result.quarantined:
+            quarantine(store, [seq], reason[:1000])
+        for seq, when, why in result.retry:
+            mark_retry(store, [seq], when, why)
+        for action_id, flag in result.flags:
+            db.execute("UPDATE response_actions SET flag = ? WHERE id = ? AND flag IS NULL",
+                       [flag, action_id])
+        if during is not None:
+            during()
+
+
+def _settle_older_quarantined(db: Database, acked: list[int]) -> None:
+    """Once a newer version of a record is acknowledged (the person's Edit went through), older
+    quarantined versions of it are settled: marked superseded, never deleted."""
+    if not acked:
+        return
+    marks = ",".join("?" * len(acked))
+    db.execute(
+        f"UPDATE outbox SET state = ? WHERE state = ? AND EXISTS (SELECT 1 FROM outbox n WHERE "
+        f"n.seq IN ({marks}) AND n.audience = outbox.audience AND n.kind = outbox.kind AND "
+        f"n.record_id = outbox.record_id AND n.version > outbox.version)",
+        [OutboxState.SUPERSEDED, OutboxState.QUARANTINED, *acked])
+
+
+def conflicts(store: Store) -> list[dict[str, Any]]:
+    """Quarantined conflicts with the hub's current version, for a "sync issues" view."""
+    found = []
+    for row in quarantined(store):
+        saved = store.scalar("SELECT value FROM sync_state WHERE key = ?", [f"{CONFLICT_PREFIX}{row['seq']}"])
+        if saved is not None and row["last_error"].startswith("conflict"):
+            found.append({**row, "hub": json.loads(saved)})
+    return found
+
+
+def base_versions(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
+    """The hub version each edit was based on: the newest version the hub confirmed to us (an
+    acknowledgement, or for incidents and teammates' records a version the hub sent), or the
+    version the hub showed in a conflict. Omitted for new records."""
+    bases: dict[int, int] = {}
+    for row in rows:
+        if row["version"] <= 1:
+            continue
+        key = [row["audience"], row["kind"], row["record_id"], row["version"]]
+        acked = store.scalar(
+            "SELECT max(version) FROM outbox WHERE audience = ? AND kind = ? AND record_id = ? "
+            "AND version < ? AND state = ?", [*key, OutboxState.ACKNOWLEDGED]) or 0
+        from_hub = _version_from_hub(store, row["kind"], row["record_id"], row["version"])
+        seen = 0
+        for saved in store.rows(
+                "SELECT s.value FROM sync_state s JOIN outbox o ON s.key = ? || o.seq "
+                "WHERE o.audience = ? AND o.kind = ? AND o.record_id = ? AND o.version < ?",
+                [CONFLICT_PREFIX, *key]):
+            seen = max(seen, int(json.loads(saved["value"]).get("current_version") or 0))
+        base = max(acked, from_hub, seen)
+        if base:
+            bases[row["seq"]] = base
+    return bases
+
+
+def _version_from_hub(store: Store, kind: str, record_id: str, below: int) -> int:
+    """The newest version below `below` that this laptop has from the hub rather than made itself
+    (an incident version the hub routed, or a teammate's or supervisor's record version)."""
+    if kind == RecordKind.INCIDENT:
+        return int(store.scalar(
+            "SELECT max(version) FROM incident_versions WHERE incident_id = ? AND version < ? "
+            "AND recorded_by = 'hub'", [record_id, below]) or 0)
+    # The version an edit was made from, if this laptop never queued it, came from the hub
+    # (a teammate's record, or a supervisor's new version of ours).
+    previous = below - 1
+    queued = store.scalar("SELECT 1 FROM outbox WHERE kind = ? AND record_id = ? AND version = ?",
+                          [kind, record_id, previous])
+    return 0 if queued else previous
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .clock import CHICAGO, to_db
@@ -106,20 +106,88 @@ def search(store: Store, text: str, limit: int = 50) -> list[dict[str, Any]]:
     return incident_page(store, IncidentFilter(search=text), limit=limit)
 
 
-def caseload(store: Store) -> list[dict[str, Any]]:
-    """Open incidents and overdue follow-ups per staff member, for the supervisor."""
-    now = to_db(store.now())
-    open_marks = ", ".join("?" * len(OPEN_STATUSES))
-    return store.rows(
+def caseload(store: Store, month: str | None = None) -> list[dict[str, Any]]:
+    """The team on one screen, one row per staff member: open incidents, follow-ups due in the
+    next 7 days and overdue (a follow-up is its assignee's, or its incident's assignee's), the
+    median response latency in minutes for incidents received this Chicago month, and when
+    their laptop last synced (the hub's word)."""
+    from .domain import QUALIFYING_ACTIONS  # here, not at import: see OPEN_STATUSES
+
+    now = store.now()
+    start, end = month_bounds(month or now.astimezone(CHICAGO).strftime("%Y-%m"))
+    open_params = {f"open{n}": status for n, status in enumerate(OPEN_STATUSES)}
+    open_marks = ", ".join(f":{name}" for name in open_params)
+    qualifying = ", ".join("?" * len(QUALIFYING_ACTIONS))
+    rows = store.rows(
         f"""
-        SELECT s.id, s.display_name, s.role,
+        SELECT s.id, s.display_name, s.role, s.active, s.last_synced_at,
                (SELECT count(*) FROM incidents i WHERE i.assignee = s.id AND i.status IN ({open_marks}))
                    AS open_incidents,
-               (SELECT count(*) FROM followups f WHERE f.assignee = s.id AND f.done_at IS NULL
-                    AND f.due_at < ?) AS overdue_followups
-        FROM staff s ORDER BY open_incidents DESC, s.display_name
+               (SELECT count(*) FROM followups f JOIN incidents i ON i.id = f.incident_id
+                    WHERE COALESCE(f.assignee, i.assignee) = s.id AND f.done_at IS NULL
+                    AND f.due_at >= :now AND f.due_at < :week) AS followups_due,
+               (SELECT count(*) FROM followups f JOIN incidents i ON i.id = f.incident_id
+                    WHERE COALESCE(f.assignee, i.assignee) = s.id AND f.done_at IS NULL
+                    AND f.due_at < :now) AS followups_overdue
+        FROM staff s ORDER BY s.active DESC, open_incidents DESC, s.display_name
         """,
-        [*OPEN_STATUSES, now],
+        {"now": to_db(now), "week": to_db(now + timedelta(days=7)), **open_params},
+    )
+    latencies: dict[str, list[float]] = {}
+    for row in store.rows(
+        f"""
+        SELECT i.assignee, (julianday(min(a.started_at)) - julianday(i.org_received_at)) * 1440 AS minutes
+        FROM incidents i JOIN response_actions a ON a.incident_id = i.id AND a.action_type IN ({qualifying})
+        WHERE i.assignee IS NOT NULL AND i.org_received_at >= ? AND i.org_received_at < ?
+        GROUP BY i.id
+        """,
+        [*QUALIFYING_ACTIONS, to_db(start), to_db(end)],
+    ):
+        if row["minutes"] is not None and row["minutes"] >= 0:
+            latencies.setdefault(row["assignee"], []).append(row["minutes"])
+    for row in rows:
+        row["median_response_minutes"] = percentile(latencies.get(row["id"], []), 50)
+        row["overdue_followups"] = row["followups_overdue"]  # the name older callers use
+    return rows
+
+
+def review_queue(store: Store) -> list[dict[str, Any]]:
+    """Incidents waiting for a supervisor's review, oldest first: some response, referral or
+    follow-up of theirs is not covered by their latest review (never reviewed: `new`; changed
+    after "has issues" or "rejected": `resubmitted`; changed after approval:
+    `changed_since_approval`). `waiting_since` is when the oldest uncovered record was made."""
+    return store.rows(
+        """
+        WITH latest AS (
+            SELECT r.incident_id, r.state, r.covers FROM reviews r
+            WHERE r.rowid = (SELECT q.rowid FROM reviews q WHERE q.incident_id = r.incident_id
+                             ORDER BY q.created_at DESC, q.rowid DESC LIMIT 1)
+        ), refs AS (
+            SELECT 'response_action' AS kind, id, version, incident_id, device_recorded_at AS at
+                FROM response_actions
+            UNION ALL SELECT 'referral', id, version, incident_id, updated_at FROM referrals
+            UNION ALL SELECT 'followup', id, version, incident_id, COALESCE(updated_at, created_at)
+                FROM followups
+        ), uncovered AS (
+            SELECT refs.incident_id, min(refs.at) AS waiting_since FROM refs
+            LEFT JOIN latest l ON l.incident_id = refs.incident_id
+            WHERE l.incident_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM json_each(l.covers) c
+                WHERE json_extract(c.value, '$.kind') = refs.kind AND json_extract(c.value, '$.id') = refs.id
+                  AND json_extract(c.value, '$.version') = refs.version)
+            GROUP BY refs.incident_id
+        )
+        SELECT i.id AS incident_id, i.rd_number, i.district, i.incident_type, i.occurred_at, i.assignee,
+               COALESCE(s.display_name, i.assignee) AS assignee_name, u.waiting_since,
+               CASE WHEN l.state IS NULL THEN 'new'
+                    WHEN l.state = 'approved' THEN 'changed_since_approval'
+                    ELSE 'resubmitted' END AS reason
+        FROM uncovered u JOIN incidents i ON i.id = u.incident_id
+        LEFT JOIN latest l ON l.incident_id = u.incident_id
+        LEFT JOIN staff s ON s.id = i.assignee
+        WHERE EXISTS (SELECT 1 FROM response_actions a WHERE a.incident_id = i.id)
+        ORDER BY u.waiting_since, i.id
+        """
     )
 
 

@@ -2,7 +2,8 @@
 
 Every payload that the outbox freezes is built here by *picking* allowlisted fields from a
 stored row, never by removing fields from a bigger object, so a column added later stays on
-the device until someone adds it to this file on purpose.
+the device until it is declared with a share class in `fields.py`, from which the lists
+below are derived.
 
 Audiences:
 - `cpd`: the police data-sharing endpoint. Only share class S, and only for records a
@@ -20,19 +21,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from . import fields as F
+from .fields import Share
+from .vocab import RecordKind
+
 
 class Audience(StrEnum):
     CPD = "cpd"
     ORG = "org"
-
-
-class RecordKind(StrEnum):
-    RESPONSE_RECORD = "response_record"  # CPD's projection of an approved incident response
-    INCIDENT = "incident"
-    RESPONSE_ACTION = "response_action"
-    REFERRAL = "referral"
-    FOLLOWUP = "followup"
-    REVIEW = "review"
 
 
 @dataclass(frozen=True)
@@ -42,30 +38,30 @@ class Agreement:
     share_block: bool = False
 
 
-# --- the allowlist ---------------------------------------------------------------------------
+# --- the allowlist, derived from the field table (fields.py) ---------------------------------
 
-INCIDENT_S = (
-    "id", "source", "rd_number", "incident_type", "occurred_at", "cpd_notified_at",
-    "org_received_at", "district", "beat", "community_area", "location_type",
-    "victims_total", "victims_fatal", "victims_nonfatal", "victim_age_bands",
-)
-INCIDENT_S_IF_AGREED = ("block",)
-INCIDENT_O = ("status", "assignee", "version")
+def _names(kind: RecordKind, *shares: Share) -> tuple[str, ...]:
+    return F.names(F.RECORDS[kind], *shares)
 
-ACTION_S = (
-    "id", "action_type", "started_at", "ended_at", "staff_count", "outcome",
-    "mediation_result", "retaliation_risk", "device_recorded_at",
-)
-ACTION_O = ("incident_id", "staff_ids")
 
-REFERRAL_S = ("category", "status")
-REFERRAL_O = ("id", "incident_id", "provider", "version")
+def _gated(kind: RecordKind) -> tuple[str, ...]:
+    return tuple(f.name for f in F.RECORDS[kind] if f.share is Share.S and f.agreement)
 
-FOLLOWUP_O = ("id", "incident_id", "due_at", "done_at", "kind", "result", "assignee", "version")
 
-REVIEW_O = ("id", "incident_id", "state", "comment", "reviewer", "created_at")
+INCIDENT_S = tuple(n for n in _names(RecordKind.INCIDENT, Share.S) if n not in _gated(RecordKind.INCIDENT))
+INCIDENT_S_IF_AGREED = _gated(RecordKind.INCIDENT)
+INCIDENT_O = _names(RecordKind.INCIDENT, Share.O)
+ACTION_S = _names(RecordKind.RESPONSE_ACTION, Share.S)
+ACTION_O = _names(RecordKind.RESPONSE_ACTION, Share.O)
+REFERRAL_S = _names(RecordKind.REFERRAL, Share.S)
+REFERRAL_O = _names(RecordKind.REFERRAL, Share.O)
+FOLLOWUP_O = _names(RecordKind.FOLLOWUP, Share.O)
+REVIEW_O = _names(RecordKind.REVIEW, Share.O)
 
-THEMES_S = ("tags",)
+
+def org_fields(kind: RecordKind) -> tuple[str, ...]:
+    """What the organisation's own laptops get of a record: its S and O fields, agreement or not."""
+    return _names(kind, Share.S, Share.O)
 
 
 def cpd_incident_fields(agreement: Agreement) -> tuple[str, ...]:
@@ -73,7 +69,10 @@ def cpd_incident_fields(agreement: Agreement) -> tuple[str, ...]:
 
 
 # Fields whose stored form is JSON text; they leave as lists.
-_JSON_FIELDS = frozenset({"victim_age_bands", "staff_ids"})
+_JSON_FIELDS = frozenset(
+    f.name for fields in F.RECORDS.values() for f in fields
+    if f.kind in (F.Kind.ENUM_LIST, F.Kind.STAFF_LIST, F.Kind.REFS)
+)
 
 
 def _value(name: str, row: Mapping[str, Any]) -> Any:
@@ -112,24 +111,29 @@ def response_record(
     }
 
 
+def org_record(kind: RecordKind, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The organisation's copy of one stored row of `kind`."""
+    return pick(row, org_fields(kind))
+
+
 def org_incident(incident: Mapping[str, Any]) -> dict[str, Any]:
-    return pick(incident, INCIDENT_S + INCIDENT_S_IF_AGREED + INCIDENT_O)
+    return org_record(RecordKind.INCIDENT, incident)
 
 
 def org_action(action: Mapping[str, Any]) -> dict[str, Any]:
-    return pick(action, ACTION_S + ACTION_O)
+    return org_record(RecordKind.RESPONSE_ACTION, action)
 
 
 def org_referral(referral: Mapping[str, Any]) -> dict[str, Any]:
-    return pick(referral, REFERRAL_S + REFERRAL_O)
+    return org_record(RecordKind.REFERRAL, referral)
 
 
 def org_followup(followup: Mapping[str, Any]) -> dict[str, Any]:
-    return pick(followup, FOLLOWUP_O)
+    return org_record(RecordKind.FOLLOWUP, followup)
 
 
 def org_review(review: Mapping[str, Any]) -> dict[str, Any]:
-    return pick(review, REVIEW_O)
+    return org_record(RecordKind.REVIEW, review)
 
 
 ORG_BUILDERS: dict[RecordKind, Callable[[Mapping[str, Any]], dict[str, Any]]] = {

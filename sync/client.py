@@ -22,11 +22,11 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from .backoff import parse_retry_after
 from .credentials import TokenSource
-from .protocol import Health, PullResponse, PushResponse, SyncConfig
+from .protocol import Health, Me, PullResponse, PushResponse, StaffOut, SyncConfig
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -38,6 +38,12 @@ CONFIG_PATH = "/v1/sync/config"
 PUSH_PATH = "/v1/sync/push"
 PULL_PATH = "/v1/sync/pull"
 WAIT_PATH = "/v1/sync/wait"
+ME_PATH = "/v1/me"
+STAFF_PATH = "/v1/org/staff"
+
+
+class StaffList(RootModel[list[StaffOut]]):
+    """The organisation's staff list as `GET /v1/org/staff` answers it."""
 
 
 # --- the error taxonomy ------------------------------------------------------------------------
@@ -248,6 +254,14 @@ class HubClient:
 
     def config(self) -> SyncConfig:
         return self._call("GET", CONFIG_PATH, SyncConfig)
+
+    def me(self) -> Me:
+        """Who this token belongs to: organisation, role, staff id and name."""
+        return self._call("GET", ME_PATH, Me)
+
+    def staff(self) -> list[StaffOut]:
+        """The organisation's staff list, with when each person's laptop last synced."""
+        return self._call("GET", STAFF_PATH, StaffList).root
 
     def push(self, records: Sequence[Mapping[str, Any]] | None = None, *, body: bytes | None = None
              ) -> PushResponse:

@@ -1,4 +1,8 @@
-"""Referrals and follow-ups: the work that continues after the first response."""
+"""Referrals and follow-ups: the work that continues after the first response.
+
+Each is versioned; a change is a new version by its author, a supervisor, or (for a follow-up)
+the person it is assigned to. Teammates' referrals and follow-ups arrive through the hub
+(`replica.py`)."""
 
 from __future__ import annotations
 
@@ -8,11 +12,19 @@ from typing import Any
 from .. import outbox
 from ..clock import parse_instant, to_db
 from ..domain import FollowUp, Referral, ReferralStatus, enum_value, text
-from ..errors import NotFound
+from ..errors import NotFound, PermissionRefused
 from ..sharing import Audience, RecordKind, org_followup, org_referral
 from ..store.database import Store
 from .audit import audit
 from .incidents import get as get_incident
+from .settings import may_supervise
+
+
+def _may_change(store: Store, row: dict[str, Any]) -> None:
+    mine = store.actor in (row.get("recorded_by"), row.get("assignee"))
+    if not mine and not may_supervise(store, strict=True) and row.get("origin") == "team":
+        raise PermissionRefused("Only the person who recorded this, the person it is assigned to, "
+                                "or a supervisor can change it.")
 
 
 def _row(store: Store, table: str, record_id: str) -> dict[str, Any]:
@@ -29,9 +41,9 @@ def add_referral(store: Store, data: Mapping[str, Any]) -> str:
         get_incident(store, referral.incident_id)
         db.execute(
             "INSERT INTO referrals (id, incident_id, participant_id, category, status, provider, version, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            "created_at, updated_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
             [referral.id, referral.incident_id, referral.participant_id, referral.category,
-             referral.status, referral.provider, now, now],
+             referral.status, referral.provider, now, now, store.actor],
         )
         audit(store, db, "add_referral", "referral", referral.id)
         outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.REFERRAL, referral.id, 1,
@@ -43,6 +55,7 @@ def update_referral(store: Store, referral_id: str, *, status: str) -> int:
     new_status = enum_value(ReferralStatus, status, "status")
     with store.write() as db:
         current = _row(store, "referrals", referral_id)
+        _may_change(store, current)
         version = current["version"] + 1
         db.execute("UPDATE referrals SET status = ?, version = ?, updated_at = ? WHERE id = ?",
                    [new_status, version, to_db(store.now()), referral_id])
@@ -58,9 +71,9 @@ def schedule_followup(store: Store, data: Mapping[str, Any]) -> str:
         get_incident(store, followup.incident_id)
         db.execute(
             "INSERT INTO followups (id, incident_id, participant_id, due_at, kind, assignee, version, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+            "created_at, updated_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
             [followup.id, followup.incident_id, followup.participant_id, to_db(followup.due_at),
-             followup.kind, followup.assignee, to_db(store.now())],
+             followup.kind, followup.assignee, to_db(store.now()), to_db(store.now()), store.actor],
         )
         audit(store, db, "schedule_followup", "followup", followup.id)
         outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.FOLLOWUP, followup.id, 1,
@@ -73,18 +86,26 @@ def complete_followup(store: Store, followup_id: str, *, result: str, done_at: o
     summary = text(result, "result", max_length=2000, required=True)
     with store.write() as db:
         current = _row(store, "followups", followup_id)
+        _may_change(store, current)
         version = current["version"] + 1
-        db.execute("UPDATE followups SET done_at = ?, result = ?, version = ? WHERE id = ?",
-                   [to_db(finished), summary, version, followup_id])
+        db.execute("UPDATE followups SET done_at = ?, result = ?, version = ?, updated_at = ? WHERE id = ?",
+                   [to_db(finished), summary, version, to_db(store.now()), followup_id])
         audit(store, db, "complete_followup", "followup", followup_id)
         outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.FOLLOWUP, followup_id, version,
                        org_followup(_row(store, "followups", followup_id)))
     return version
 
 
+def _with_author(table: str) -> str:
+    return (f"SELECT t.*, COALESCE(s.display_name, t.recorded_by) AS recorded_by_name FROM {table} t "
+            "LEFT JOIN staff s ON s.id = t.recorded_by")
+
+
 def referrals_for(store: Store, incident_id: str) -> list[dict[str, Any]]:
-    return store.rows("SELECT * FROM referrals WHERE incident_id = ? ORDER BY created_at", [incident_id])
+    return store.rows(f"{_with_author('referrals')} WHERE t.incident_id = ? ORDER BY t.created_at",
+                      [incident_id])
 
 
 def followups_for(store: Store, incident_id: str) -> list[dict[str, Any]]:
-    return store.rows("SELECT * FROM followups WHERE incident_id = ? ORDER BY due_at", [incident_id])
+    return store.rows(f"{_with_author('followups')} WHERE t.incident_id = ? ORDER BY t.due_at",
+                      [incident_id])

@@ -1,9 +1,15 @@
-"""Participants and notes. Both stay on this laptop: no outbox entry is ever made for them."""
+"""Participants and notes, and the team's staff list.
+
+Participants and notes stay on this laptop: no outbox entry is ever made for them, and a
+teammate's never arrive here (the hub has none). The staff list is the hub's: `apply_team`
+keeps the local copy current on each sync."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from sqlite_utils import Database
 
 from ..clock import to_db
 from ..domain import Note, Participant, Staff
@@ -63,3 +69,45 @@ def add_staff(store: Store, data: Mapping[str, Any]) -> str:
 
 def staff(store: Store) -> list[dict[str, Any]]:
     return store.rows("SELECT * FROM staff ORDER BY display_name")
+
+
+def active_staff(store: Store) -> list[dict[str, Any]]:
+    """Who an incident can be assigned to."""
+    return store.rows("SELECT * FROM staff WHERE active = 1 ORDER BY display_name")
+
+
+def apply_team(store: Store, members: list[dict[str, Any]]) -> int:
+    """Make the local staff list what the hub says (names, roles, active, last synced). Staff
+    the hub no longer lists are kept (old records name them) but marked inactive. Returns how
+    many rows changed."""
+    checked = [Staff.from_input(m) for m in members]
+    extra = {str(m.get("id")): m for m in members}
+    changed = 0
+    with store.write() as db:
+        for member in checked:
+            info = extra[member.id]
+            cursor = db.execute(
+                "INSERT INTO staff (id, display_name, role, active, last_synced_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role, "
+                "active = excluded.active, last_synced_at = excluded.last_synced_at "
+                "WHERE display_name IS NOT excluded.display_name OR role IS NOT excluded.role "
+                "OR active IS NOT excluded.active OR last_synced_at IS NOT excluded.last_synced_at",
+                [member.id, member.display_name, member.role, 1 if info.get("active", True) else 0,
+                 info.get("last_synced_at")],
+            )
+            changed += cursor.rowcount
+        listed = [m.id for m in checked]
+        if not listed:  # a hub always lists at least the caller; an empty answer proves nothing
+            return changed
+        marks = ",".join("?" * len(listed))
+        changed += db.execute(f"UPDATE staff SET active = 0 WHERE active = 1 AND id NOT IN ({marks})",
+                              listed).rowcount
+    return changed
+
+
+def ensure_staff(db: Database, staff_id: str | None) -> None:
+    """A staff id named by a record from the hub, known here at least by its id (records refer to
+    staff by foreign key; the hub's staff list fills in the name on the next sync)."""
+    if staff_id:
+        db.execute("INSERT INTO staff (id, display_name, role) VALUES (?, ?, 'worker') "
+                   "ON CONFLICT(id) DO NOTHING", [staff_id, staff_id])

@@ -1,4 +1,10 @@
-"""Response actions: append-only, many per incident. Logging one never waits on the network."""
+"""Response actions: many per incident, never deleted. Logging one never waits on the network.
+
+A correction is a new version by the action's author or a supervisor; teammates' actions
+arrive through the hub (`replica.py`) and are read-only here otherwise. When the hub flags an
+action as logged after its incident was reassigned, a supervisor resolves the flag: keep it
+with the worker who logged it, or move its follow-through to the new assignee.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,29 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from sqlite_utils import Database
+
 from .. import outbox
 from ..clock import to_db
-from ..domain import IncidentStatus, ResponseAction
-from ..errors import NotFound
+from ..domain import FlagResolution, IncidentStatus, ResponseAction, enum_value
+from ..errors import NotFound, PermissionRefused, ValidationError
 from ..sharing import Audience, RecordKind, org_action
 from ..store.database import Store
 from .audit import audit
+from .settings import may_supervise
+
+# What a correction may change: the facts of the response, not whose or which incident it is.
+CORRECTABLE = ("action_type", "started_at", "ended_at", "staff_count", "staff_ids", "outcome",
+               "mediation_result", "retaliation_risk", "risk_basis")
+
+_SELECT = (
+    "SELECT a.*, COALESCE(s.display_name, a.recorded_by) AS recorded_by_name "
+    "FROM response_actions a LEFT JOIN staff s ON s.id = a.recorded_by"
+)
 
 
-def log_action(store: Store, data: Mapping[str, Any]) -> str:
-    """Save one response action with its audit and outbox rows, all in one transaction."""
-    action = ResponseAction.from_input(data)
-    now = to_db(store.now())
-    row = {
-        "id": action.id,
-        "incident_id": action.incident_id,
+def _stored(action: ResponseAction) -> dict[str, Any]:
+    return {
         "action_type": action.action_type.value,
         "started_at": to_db(action.started_at),
         "ended_at": to_db(action.ended_at) if action.ended_at else None,
@@ -31,31 +44,112 @@ def log_action(store: Store, data: Mapping[str, Any]) -> str:
         "mediation_result": action.mediation_result.value if action.mediation_result else None,
         "retaliation_risk": action.retaliation_risk.value if action.retaliation_risk else None,
         "risk_basis": action.risk_basis,
-        "device_recorded_at": now,
+    }
+
+
+def mark_responding(db: Database, incident_id: str) -> None:
+    """Status is the hub's to version; locally it only shows someone is on it."""
+    db.execute("UPDATE incidents SET status = ? WHERE id = ? AND status IN (?, ?)",
+               [IncidentStatus.RESPONDING, incident_id, IncidentStatus.NEW, IncidentStatus.ASSIGNED])
+
+
+def log_action(store: Store, data: Mapping[str, Any]) -> str:
+    """Save one response action with its audit and outbox rows, all in one transaction."""
+    action = ResponseAction.from_input(data)
+    row = {
+        "id": action.id,
+        "incident_id": action.incident_id,
+        **_stored(action),
+        "device_recorded_at": to_db(store.now()),
         "recorded_by": store.actor,
+        "version": 1,
     }
     with store.write() as db:
-        found = db.execute("SELECT status FROM incidents WHERE id = ?", [action.incident_id]).fetchone()
-        if found is None:
+        if db.execute("SELECT 1 FROM incidents WHERE id = ?", [action.incident_id]).fetchone() is None:
             raise NotFound("incident", action.incident_id)
         db.execute(
             f"INSERT INTO response_actions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),
         )
-        if found[0] in (IncidentStatus.NEW, IncidentStatus.ASSIGNED):
-            # Status is the hub's to version; locally it only shows the worker is on it.
-            db.execute("UPDATE incidents SET status = ? WHERE id = ?",
-                       [IncidentStatus.RESPONDING, action.incident_id])
+        mark_responding(db, action.incident_id)
         audit(store, db, "log_action", "response_action", action.id)
-        outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.RESPONSE_ACTION, action.id, 1,
-                       org_action(row))
+        _share(store, db, action.id)
     return action.id
 
 
+def get(store: Store, action_id: str) -> dict[str, Any]:
+    found = store.one(f"{_SELECT} WHERE a.id = ?", [action_id])
+    if found is None:
+        raise NotFound("response action", action_id)
+    return found
+
+
+def can_edit(store: Store, row: Mapping[str, Any]) -> bool:
+    """This laptop's person may correct the record: they recorded it, or they supervise."""
+    return row.get("recorded_by") == store.actor or may_supervise(store, strict=True)
+
+
+def correct_action(store: Store, action_id: str, changes: Mapping[str, Any]) -> int:
+    """Correct a response: a new version, shared with the team (and re-opening its review)."""
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "is not a part of a response that can be corrected")
+    with store.write() as db:
+        current = get(store, action_id)
+        if not can_edit(store, current):
+            raise PermissionRefused("Only the person who logged this response, or a supervisor, can "
+                                    "correct it.")
+        merged = {name: current[name] for name in (*CORRECTABLE, "incident_id", "id")}
+        merged["staff_ids"] = json.loads(current["staff_ids"])
+        merged.update(changes)
+        fields = _stored(ResponseAction.from_input(merged))
+        version = current["version"] + 1
+        db.execute(
+            f"UPDATE response_actions SET {', '.join(f'{k} = ?' for k in fields)}, version = ? WHERE id = ?",
+            [*fields.values(), version, action_id],
+        )
+        audit(store, db, "correct_action", "response_action", action_id)
+        _share(store, db, action_id)
+    return version
+
+
+def resolve_flag(store: Store, action_id: str, resolution: str) -> int:
+    """A supervisor's answer to a response logged after its incident was reassigned:
+    `keep` (it stays with whoever logged it) or `move` (its follow-through goes to the incident's
+    current assignee). A new version of the action, shared with the team."""
+    choice = {"keep": FlagResolution.KEPT, "move": FlagResolution.MOVED}.get(str(resolution).strip().lower())
+    if choice is None:
+        choice = enum_value(FlagResolution, resolution, "resolution")
+    if not may_supervise(store):
+        raise PermissionRefused("Only a supervisor can resolve a reassignment flag.")
+    with store.write() as db:
+        current = get(store, action_id)
+        if current["flag"] is None:
+            raise ValidationError("resolution", "this response has no flag to resolve")
+        owner = current["owner"]
+        if choice is FlagResolution.MOVED:
+            owner = db.execute("SELECT assignee FROM incidents WHERE id = ?",
+                               [current["incident_id"]]).fetchone()[0]
+            if owner is None:
+                raise ValidationError("resolution", "the incident has no assignee to move it to")
+        version = current["version"] + 1
+        db.execute("UPDATE response_actions SET flag_resolution = ?, owner = ?, version = ? WHERE id = ?",
+                   [choice, owner, version, action_id])
+        audit(store, db, f"flag_{choice.value}", "response_action", action_id)
+        _share(store, db, action_id)
+    return version
+
+
+def _share(store: Store, db: Database, action_id: str) -> None:
+    row = db.execute("SELECT * FROM response_actions WHERE id = ?", [action_id])
+    names = [d[0] for d in row.description]
+    stored = dict(zip(names, row.fetchone(), strict=True))
+    outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.RESPONSE_ACTION, action_id, stored["version"],
+                   org_action(stored))
+
+
 def for_incident(store: Store, incident_id: str) -> list[dict[str, Any]]:
-    return store.rows(
-        "SELECT * FROM response_actions WHERE incident_id = ? ORDER BY started_at, id", [incident_id]
-    )
+    return store.rows(f"{_SELECT} WHERE a.incident_id = ? ORDER BY a.started_at, a.id", [incident_id])
 
 
 def last_action_type(store: Store, actor: str) -> str | None:

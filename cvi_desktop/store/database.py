@@ -8,6 +8,7 @@ the store to a single worker thread; the lock makes other callers (CLI, tests) s
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,9 @@ from ..errors import CviError, DatabaseTooNew
 from ..paths import database_path
 from .keys import KeySource, keyring_key_source
 from .migrations import KNOWN_NAMES, MIGRATIONS, SCHEMA_VERSION
+
+# The sync_state key holding who the hub says this profile's person is (see services.settings).
+IDENTITY_KEY = "identity"
 
 
 class Store:
@@ -42,6 +46,10 @@ class Store:
         self.backup_path: Path | None = None
         if migrate:
             self._migrate(existed)
+            # Once the hub has said who this laptop's person is, records are theirs by staff id.
+            staff_id = self._identity_staff_id()
+            if staff_id:
+                self.actor = staff_id
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -68,6 +76,13 @@ class Store:
         target = self.path.with_name(f"{self.path.name}.v{from_version}-{stamp}.bak")
         shutil.copy2(self.path, target)
         return target
+
+    def _identity_staff_id(self) -> str | None:
+        value = self.scalar("SELECT value FROM sync_state WHERE key = ?", [IDENTITY_KEY])
+        if not value:
+            return None
+        found = json.loads(value).get("staff_id")
+        return str(found) if found else None
 
     def close(self) -> None:
         with self._lock:

@@ -275,5 +275,44 @@ def m004_outbox_incident(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m005_team_replica(db: Database) -> None:
+    """Teammates' records live here too: who recorded each record and whether it was made on
+    this laptop (`origin` local) or arrived from a teammate through the hub (`team`); versions
+    of response actions (a correction by its author or a supervisor is a new version); the
+    hub's reassignment flag and the supervisor's answer to it; the records each review covers;
+    the team's staff list as the hub keeps it. Existing reviews are taken to cover what their
+    incident held when this laptop upgraded, so an upgrade reopens no review."""
+    run_statements(
+        db,
+        """
+        ALTER TABLE response_actions ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE response_actions ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';
+        ALTER TABLE response_actions ADD COLUMN flag TEXT;
+        ALTER TABLE response_actions ADD COLUMN flag_resolution TEXT;
+        ALTER TABLE response_actions ADD COLUMN owner TEXT;
+        ALTER TABLE referrals ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE referrals ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';
+        ALTER TABLE followups ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE followups ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';
+        ALTER TABLE followups ADD COLUMN updated_at TEXT;
+        ALTER TABLE reviews ADD COLUMN covers TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE reviews ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';
+        ALTER TABLE staff ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE staff ADD COLUMN last_synced_at TEXT;
+        UPDATE followups SET updated_at = created_at;
+        UPDATE reviews SET covers = (
+            SELECT json_group_array(json_object('kind', kind, 'id', id, 'version', version)) FROM (
+                SELECT 'response_action' AS kind, id, version FROM response_actions a
+                    WHERE a.incident_id = reviews.incident_id
+                UNION ALL SELECT 'referral', id, version FROM referrals r
+                    WHERE r.incident_id = reviews.incident_id
+                UNION ALL SELECT 'followup', id, version FROM followups f
+                    WHERE f.incident_id = reviews.incident_id));
+        CREATE INDEX actions_recorded_by ON response_actions(recorded_by, device_recorded_at);
+        """,
+    )
+
+
 KNOWN_NAMES = tuple(m.name for m in MIGRATIONS._migrations)
 SCHEMA_VERSION = len(KNOWN_NAMES)

@@ -13,7 +13,9 @@ Public API (no Qt here; the UI bridges events to signals in one module):
 Events are the frozen dataclasses in `sync.engine.events`.
 """
 
-from .core import SyncEngine, SyncReport, conflicts, crash_point
+from cvi_desktop.outbox import conflicts
+
+from .core import SyncEngine, SyncReport, crash_point
 from .events import (
     HubRestored,
     IncidentUpdated,

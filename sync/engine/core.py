@@ -1,5 +1,10 @@
 """One sync pass: health and epoch check, drain the outbox in batches, then pull the hub's changes.
 
+The engine writes no SQL and holds no connection: every store access is one whole core
+function (`cvi_desktop.outbox`, `cvi_desktop.replica`, the services) handed to `run`, which
+the desktop points at its store thread (Datasette's `execute_write_fn` pattern) and the CLI and
+tests at the store itself.
+
 The engine keeps no state that matters in memory: every decision it must not forget (which
 records were sent, acknowledged or set aside, the pull cursor, the hub epoch) is written to the
 store in the same transaction as the change it describes, so a kill at any instant leaves the
@@ -14,22 +19,21 @@ bisect to the poison record; per-record rejection or conflict -> quarantine with
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlcipher3
 
-from cvi_desktop import outbox
+from cvi_desktop import outbox, replica
 from cvi_desktop.clock import from_db, to_db
-from cvi_desktop.errors import CviError
-from cvi_desktop.services import incidents, settings
+from cvi_desktop.services import people, settings
 from cvi_desktop.sharing import RecordKind
 from cvi_desktop.store.database import Store
 
@@ -50,12 +54,17 @@ from . import events as ev
 
 log = logging.getLogger(__name__)
 
-CURSOR_KEY = "sync.cursor"
-EPOCH_KEY = "sync.hub_epoch"
+CURSOR_KEY = replica.CURSOR_KEY
+EPOCH_KEY = replica.EPOCH_KEY
 LAST_SYNCED_KEY = "sync.last_synced_at"
-CONFLICT_PREFIX = "sync.conflict."
+CONFLICT_PREFIX = outbox.CONFLICT_PREFIX
+
+T = TypeVar("T")
+# Runs one whole core function against the profile's store and returns its result.
+StoreRunner = Callable[[Callable[[Store], T]], T]
 
 DEFAULT_BATCH = 200
+TEAM_REFRESH_SECONDS = 60.0  # who am I and the staff list; names and roles change rarely
 MAX_PULL_PAGES = 10_000  # a bound on one pass, far above any real backlog
 CRASH_ENV = "CVI_SYNC_CRASH_AT"
 
@@ -115,12 +124,25 @@ class SyncEngine:
     """Syncs one profile's store with one hub. Call `sync_once()` from one thread at a time
     (`SyncService` does); `apply_live_page` may be called from the live listener thread."""
 
-    def __init__(self, store: Store, client: HubClient, *, clock: Callable[[], datetime] | None = None,
+    def __init__(self, store: Store | None, client: HubClient, *, clock: Callable[[], datetime] | None = None,
                  backoff: Backoff | None = None, listeners: Iterable[ev.Listener] = (),
-                 batch_size: int = DEFAULT_BATCH) -> None:
-        self.store = store
+                 batch_size: int = DEFAULT_BATCH, run: StoreRunner[Any] | None = None) -> None:
+        """`store` for a caller that owns it on this thread (CLI, tests); or `run`, which runs a
+        function on the thread that owns the store (the desktop's store thread)."""
+        if run is None:
+            if store is None:
+                raise ValueError("give the store or a runner for it")
+            owned = store
+
+            def run(fn: Callable[[Store], Any]) -> Any:
+                return fn(owned)
+
+        self.run: StoreRunner[Any] = run
         self.client = client
-        self.clock = clock or store.now
+        self.clock = clock or self._store_clock
+        self.identity: dict[str, Any] | None = None
+        self.team_refresh_seconds = TEAM_REFRESH_SECONDS
+        self._team_learned = 0.0
         self.timer = RetryTimer(self.clock, backoff or Backoff())
         self.listeners: list[ev.Listener] = list(listeners)
         self.batch_size = batch_size
@@ -142,9 +164,11 @@ class SyncEngine:
             except Exception:  # a broken listener must not break sync
                 log.exception("sync listener failed on %s", type(event).__name__)
 
+    def _store_clock(self) -> datetime:
+        return self.run(lambda s: s.now())
+
     def status(self) -> ev.SyncStatus:
-        found = outbox.counts(self.store)
-        last = settings.get_value(self.store, LAST_SYNCED_KEY)
+        found, last = self.run(lambda s: (outbox.counts(s), settings.get_value(s, LAST_SYNCED_KEY)))
         return ev.SyncStatus(
             state=self.state,
             waiting=found[outbox.OutboxState.PENDING] + found[outbox.OutboxState.SENDING],
@@ -165,12 +189,13 @@ class SyncEngine:
     def _sync_once(self, reason: str) -> SyncReport:
         self.state = "syncing"
         self.emit(ev.SyncStarted(self.clock(), reason))
-        run = _Pass(total=self._waiting())
+        run = _Pass(total=self.run(outbox.waiting_count))
         try:
             health = self.client.health()
             self._check_epoch(health.epoch)
             self.limits = self.client.config()
             self._check_epoch(self.limits.epoch)
+            self._learn_identity()
             self._push_all(run)
             self._pull_all(run.report)
         except HubRestoredMidPass:
@@ -183,7 +208,7 @@ class SyncEngine:
             # transaction, so nothing half-applied remains; rows left `sending` go again.
             return self._failed(run.report, LocalStorageProblem(type(exc).__name__))
         now = self.clock()
-        settings.set_value(self.store, LAST_SYNCED_KEY, to_db(now))
+        self.run(lambda s: settings.set_value(s, LAST_SYNCED_KEY, to_db(now)))
         self.timer.succeeded()
         self.state, self.message = "idle", ""
         self.emit(ev.SyncFinished(now, run.report.acknowledged, run.report.quarantined, run.report.pulled))
@@ -207,29 +232,31 @@ class SyncEngine:
         log.info("sync stopped: %s", exc)  # titles and hub details only; never tokens or content
         return report
 
-    def _waiting(self) -> int:
-        return int(self.store.scalar("SELECT count(*) FROM outbox WHERE state IN (?, ?)",
-                                     [outbox.OutboxState.PENDING, outbox.OutboxState.SENDING]) or 0)
+    # --- who this laptop's person is, and their team ----------------------------------------
+
+    def _learn_identity(self) -> None:
+        """Role and staff id come from the hub, never a local setting; so does the staff list.
+        Asked before records are pushed (so they carry the staff id the hub knows): on the
+        first pass, then at most every `team_refresh_seconds` (two small requests)."""
+        if self.identity is not None and time.monotonic() - self._team_learned < self.team_refresh_seconds:
+            return
+        me = self.client.me().model_dump(mode="json")
+        if self.run(lambda s: settings.set_identity(s, me)) or self.identity is None:
+            self.identity = self.run(settings.identity)
+            self.emit(ev.IdentityChanged(dict(self.identity or {})))
+        if me.get("org_id") and me.get("staff_id"):
+            members = [m.model_dump(mode="json") for m in self.client.staff()]
+            if self.run(lambda s: people.apply_team(s, members)):
+                self.emit(ev.TeamChanged(len(members)))
+        self._team_learned = time.monotonic()
 
     # --- epoch -------------------------------------------------------------------------------
 
     def _check_epoch(self, epoch: str) -> None:
-        """A new hub epoch means it was restored from a backup and may have lost what we sent:
-        everything acknowledged goes back to pending, and the pull starts again from scratch.
-        Both happen in the same transaction as the epoch change, so a crash cannot skip them."""
-        with self.store.write():
-            known = settings.get_value(self.store, EPOCH_KEY)
-            if known == epoch:
-                return
-            requeued = 0
-            if known is not None:
-                cursor = self.store.conn.execute(
-                    "UPDATE outbox SET state = ?, next_attempt_at = NULL WHERE state = ?",
-                    [outbox.OutboxState.PENDING, outbox.OutboxState.ACKNOWLEDGED])
-                requeued = cursor.rowcount
-                self.store.conn.execute("DELETE FROM sync_state WHERE key = ?", [CURSOR_KEY])
-            settings.set_value(self.store, EPOCH_KEY, epoch)
-        if known is not None:
+        """A new hub epoch means it was restored from a backup and may have lost what we sent
+        (`replica.change_epoch` requeues and forgets the cursor in one transaction)."""
+        known, requeued = self.run(lambda s: replica.change_epoch(s, epoch))
+        if known is not None and known != epoch:
             self.emit(ev.HubRestored(known, epoch, requeued))
             raise HubRestoredMidPass()
 
@@ -243,7 +270,8 @@ class SyncEngine:
         # Walk the queue once in seq order: each row is tried at most once per pass, so a row
         # that keeps failing cannot spin this loop.
         while True:
-            rows = _due_after(self.store, after, batch, self.clock())
+            now = self.clock()
+            rows = self.run(lambda s, a=after, n=now: outbox.due_after(s, a, batch, n))
             if not rows:
                 return
             after = rows[-1]["seq"]
@@ -255,10 +283,11 @@ class SyncEngine:
             self._quarantine(run, rows, "too_large", "too large for the hub even on its own")
             return
         seqs = [r["seq"] for r in rows]
-        outbox.mark_sending(self.store, seqs)
+        self.run(lambda s: outbox.mark_sending(s, seqs))
         crash_point("after_mark_sending")
+        bases = self.run(lambda s: outbox.base_versions(s, rows))
         try:
-            response = self.client.push(body=_push_body(rows, _base_versions(self.store, rows)))
+            response = self.client.push(body=_push_body(rows, bases))
         except PayloadTooLarge:
             self._release(seqs)
             if len(rows) == 1:
@@ -285,7 +314,8 @@ class SyncEngine:
         except SyncError as exc:
             # Unknown outcome or refused: back to pending with the same frozen payload; the hub
             # answers `duplicate` for any it did commit.
-            outbox.mark_retry(self.store, seqs, self.clock(), exc.title)
+            now, why = self.clock(), exc.title
+            self.run(lambda s: outbox.mark_retry(s, seqs, now, why))
             raise
         crash_point("after_push_before_ack")
         if self.limits is not None and response.epoch != self.limits.epoch:
@@ -295,68 +325,56 @@ class SyncEngine:
 
     def _record_results(self, run: _Pass, rows: list[dict[str, Any]], results: Sequence[PushResult]) -> None:
         by_index = {r.index: r for r in results}
-        acked: list[int] = []
-        missing: list[dict[str, Any]] = []
-        set_aside: list[tuple[dict[str, Any], PushResult]] = []
+        now = self.clock()
+        settled = outbox.Settlement()
+        quarantined: list[ev.RecordQuarantined] = []
         for index, row in enumerate(rows):
             result = by_index.get(index)
             if result is None or result.id != row["record_id"] or result.version != row["version"]:
-                missing.append(row)  # no usable answer: stays pending, as if never sent
-            elif result.status in SUCCESS_STATUSES:
-                acked.append(row["seq"])
-            else:
-                set_aside.append((row, result))
-        now = self.clock()
-        quarantined: list[ev.RecordQuarantined] = []
-        # Acknowledgements, quarantines and retries of one batch land in one transaction.
-        with self.store.write():
-            outbox.mark_acknowledged(self.store, acked, now)
-            _settle_older_quarantined(self.store, acked)
-            for row, result in set_aside:
-                quarantined.append(self._set_aside(row, result))
-            for row in missing:
+                # No usable answer: stays pending, as if never sent.
                 delay = self.timer.backoff.delay(int(row["attempts"]) + 1)
-                outbox.mark_retry(self.store, [row["seq"]], now + timedelta(seconds=delay),
-                                  "the hub sent no result for this record")
-            crash_point("mid_ack_transaction")
-        run.report.acknowledged += len(acked)
-        run.report.quarantined += len(set_aside)
+                settled.retry.append((row["seq"], now + timedelta(seconds=delay),
+                                      "the hub sent no result for this record"))
+            elif result.status in SUCCESS_STATUSES:
+                settled.acknowledged.append(row["seq"])
+                if result.flag is not None and row["kind"] == RecordKind.RESPONSE_ACTION:
+                    settled.flags.append((row["record_id"], result.flag.value))
+            else:
+                quarantined.append(self._set_aside(settled, row, result))
+        # Acknowledgements, quarantines, retries and flags of one batch land in one transaction.
+        self.run(lambda s: outbox.settle(s, settled, now, during=lambda: crash_point("mid_ack_transaction")))
+        run.report.acknowledged += len(settled.acknowledged)
+        run.report.quarantined += len(quarantined)
         for event in quarantined:
             self.emit(event)
         self.emit(ev.Progress(run.report.acknowledged + run.report.quarantined, run.total))
 
-    def _set_aside(self, row: dict[str, Any], result: PushResult) -> ev.RecordQuarantined:
-        """Quarantine one record with the hub's answer; call inside a write transaction."""
+    @staticmethod
+    def _set_aside(settled: outbox.Settlement, row: dict[str, Any],
+                   result: PushResult) -> ev.RecordQuarantined:
+        """Quarantine one record with the hub's answer (recorded with the rest of the batch)."""
         if result.status is ResultStatus.CONFLICT:
             code = "conflict"
             text = f"conflict: the hub has version {result.current_version}"
-            # Keep the hub's side as data so the person can compare and choose; never overwrite.
-            settings.set_value(self.store, f"{CONFLICT_PREFIX}{row['seq']}", json.dumps(
-                {"current_version": result.current_version, "current": result.current},
-                sort_keys=True))
+            settled.conflicts[row["seq"]] = {"current_version": result.current_version,
+                                             "current": result.current}
         else:
             code = f"rejected:{result.reason.value if result.reason else 'unknown'}"
             fields = "; ".join(f"{e.field}: {e.message}" for e in (result.errors or [])[:5])
             text = f"{code}{' — ' + fields if fields else ''}"
-        outbox.quarantine(self.store, [row["seq"]], text[:1000])
+        settled.quarantined.append((row["seq"], text))
         return ev.RecordQuarantined(row["seq"], row["kind"], row["record_id"], row["version"], code)
 
     def _quarantine(self, run: _Pass, rows: list[dict[str, Any]], code: str, detail: str) -> None:
-        outbox.quarantine(self.store, [r["seq"] for r in rows], f"{code}: {detail}"[:1000])
+        seqs = [r["seq"] for r in rows]
+        self.run(lambda s: outbox.quarantine(s, seqs, f"{code}: {detail}"[:1000]))
         run.report.quarantined += len(rows)
         for row in rows:
             self.emit(ev.RecordQuarantined(row["seq"], row["kind"], row["record_id"], row["version"], code))
 
     def _release(self, seqs: list[int], *, uncount: bool = False) -> None:
         """Back to pending, due now, without an error of its own (e.g. before a split)."""
-        if not seqs:
-            return
-        marks = ",".join("?" * len(seqs))
-        with self.store.write() as db:
-            db.execute(
-                f"UPDATE outbox SET state = ?, next_attempt_at = NULL, "
-                f"attempts = attempts - ? WHERE seq IN ({marks}) AND state = ?",
-                [outbox.OutboxState.PENDING, 1 if uncount else 0, *seqs, outbox.OutboxState.SENDING])
+        self.run(lambda s: outbox.release(s, seqs, uncount=uncount))
 
     # --- pull --------------------------------------------------------------------------------
 
@@ -364,132 +382,45 @@ class SyncEngine:
         limit = self.limits.max_pull_limit if self.limits else 500
         restarted = False
         for _ in range(MAX_PULL_PAGES):
-            cursor = settings.get_value(self.store, CURSOR_KEY)
+            cursor = self.cursor()
             try:
                 page = self.client.pull(cursor, limit)
             except CursorExpired:
                 if cursor is None or restarted:
                     raise ProtocolError("the hub refused a pull from the start") from None
-                # Full re-pull. Only the cursor is forgotten: apply_remote ignores versions this
-                # laptop already has, and unsent local records are never touched.
+                # Full re-pull. Only the cursor is forgotten: versions this laptop already has
+                # are ignored, and unsent local records are never touched.
                 restarted = True
-                self._reset_cursor(cursor)
+                self.run(lambda s, c=cursor: replica.reset_cursor(s, c))
                 continue
             report.pulled += self.apply_page(cursor, page)
             if not page.has_more:
                 return
 
-    def _reset_cursor(self, expected: str | None) -> None:
-        with self.store.write():
-            if settings.get_value(self.store, CURSOR_KEY) == expected:
-                self.store.conn.execute("DELETE FROM sync_state WHERE key = ?", [CURSOR_KEY])
-
     def apply_page(self, cursor: str | None, page: PullResponse) -> int:
-        """Apply one page of changes and its cursor in ONE transaction; skip it if another thread
-        moved the cursor meanwhile (the live listener and a pass may race). Returns how many
-        incident versions changed."""
-        known_epoch = settings.get_value(self.store, EPOCH_KEY)
+        """Apply one page of changes and its cursor in ONE transaction (`replica.apply_page`);
+        skipped if another thread moved the cursor meanwhile (the live listener and a pass may
+        race). Returns how many incidents changed."""
+        known_epoch = self.run(replica.known_epoch)
         if known_epoch is not None and page.epoch != known_epoch:
             self._check_epoch(page.epoch)
-        new: list[str] = []
-        updated: list[tuple[str, int]] = []
-        with self._pull_lock, self.store.write():
-            if settings.get_value(self.store, CURSOR_KEY) != cursor:
-                return 0
-            for change in page.changes:
-                if change.kind is not RecordKind.INCIDENT:
-                    continue  # other kinds from team devices have no local home yet
-                data = {k: v for k, v in change.data.items() if not (k == "status" and v is None)}
-                data["id"] = change.id
-                existed = self.store.conn.execute(
-                    "SELECT 1 FROM incidents WHERE id = ?", [change.id]).fetchone() is not None
-                try:
-                    changed = incidents.apply_remote(self.store, data, change.version)
-                except CviError as exc:
-                    # Validation runs before any write, so skipping leaves the page consistent.
-                    log.warning("skipped hub incident %s v%s: %s", change.id, change.version,
-                                type(exc).__name__)
-                    continue
-                if changed and existed:
-                    updated.append((change.id, change.version))
-                elif changed:
-                    new.append(change.id)
-            crash_point("mid_pull_page")
-            settings.set_value(self.store, CURSOR_KEY, page.cursor)
-        for incident_id in new:
+        changes = [c.model_dump(mode="json") for c in page.changes]
+        with self._pull_lock:
+            applied = self.run(lambda s: replica.apply_page(
+                s, cursor, changes, page.cursor, during=lambda: crash_point("mid_pull_page")))
+        for incident_id in applied.new_incidents:
             self.emit(ev.NotificationReceived(incident_id))
-        for incident_id, version in updated:
+        for incident_id, version in applied.updated_incidents:
             self.emit(ev.IncidentUpdated(incident_id, version))
-        return len(new) + len(updated)
+        if applied.team_incidents:
+            self.emit(ev.TeamRecordsReceived(tuple(applied.team_incidents)))
+        return applied.changed
 
     def cursor(self) -> str | None:
-        return settings.get_value(self.store, CURSOR_KEY)
+        return self.run(replica.cursor)
 
 
-# --- queries over the outbox that the core does not offer (see report: candidates for outbox.py) --
-
-
-def _due_after(store: Store, after: int, limit: int, now: datetime) -> list[dict[str, Any]]:
-    """`outbox.due` restricted to seq > after (same rules, incl. far-future retry = due now)."""
-    return store.rows(
-        "SELECT * FROM outbox WHERE seq > ? AND state IN (?, ?) AND (next_attempt_at IS NULL "
-        "OR next_attempt_at <= ? OR next_attempt_at > ?) ORDER BY seq LIMIT ?",
-        [after, outbox.OutboxState.PENDING, outbox.OutboxState.SENDING, to_db(now),
-         to_db(now + outbox.MAX_BACKOFF), limit],
-    )
-
-
-def _settle_older_quarantined(store: Store, acked: list[int]) -> None:
-    """Once a newer version of a record is acknowledged (the person's Edit went through), older
-    quarantined versions of it are settled: marked superseded, never deleted."""
-    if not acked:
-        return
-    marks = ",".join("?" * len(acked))
-    store.conn.execute(
-        f"UPDATE outbox SET state = ? WHERE state = ? AND EXISTS (SELECT 1 FROM outbox n WHERE "
-        f"n.seq IN ({marks}) AND n.audience = outbox.audience AND n.kind = outbox.kind AND "
-        f"n.record_id = outbox.record_id AND n.version > outbox.version)",
-        [outbox.OutboxState.SUPERSEDED, outbox.OutboxState.QUARANTINED, *acked])
-
-
-def conflicts(store: Store) -> list[dict[str, Any]]:
-    """Quarantined conflicts with the hub's current version, for a "sync issues" view."""
-    found = []
-    for row in outbox.quarantined(store):
-        saved = settings.get_value(store, f"{CONFLICT_PREFIX}{row['seq']}")
-        if saved is not None and row["last_error"].startswith("conflict"):
-            found.append({**row, "hub": json.loads(saved)})
-    return found
-
-
-def _base_versions(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
-    """The hub version each edit was based on: the newest version the hub confirmed to us (an
-    acknowledgement, or for incidents a version the hub sent). Omitted for new records."""
-    bases: dict[int, int] = {}
-    for row in rows:
-        if row["version"] <= 1:
-            continue
-        acked = store.scalar(
-            "SELECT max(version) FROM outbox WHERE audience = ? AND kind = ? AND record_id = ? "
-            "AND version < ? AND state = ?",
-            [row["audience"], row["kind"], row["record_id"], row["version"],
-             outbox.OutboxState.ACKNOWLEDGED]) or 0
-        from_hub = 0
-        if row["kind"] == RecordKind.INCIDENT:
-            from_hub = store.scalar(
-                "SELECT max(version) FROM incident_versions WHERE incident_id = ? AND version < ? "
-                "AND recorded_by = 'hub'", [row["record_id"], row["version"]]) or 0
-        # After a conflict, an Edit is based on the version the hub showed us.
-        seen = 0
-        for saved in store.rows(
-                "SELECT s.value FROM sync_state s JOIN outbox o ON s.key = ? || o.seq "
-                "WHERE o.audience = ? AND o.kind = ? AND o.record_id = ? AND o.version < ?",
-                [CONFLICT_PREFIX, row["audience"], row["kind"], row["record_id"], row["version"]]):
-            seen = max(seen, int(json.loads(saved["value"]).get("current_version") or 0))
-        base = max(acked, from_hub, seen)
-        if base:
-            bases[row["seq"]] = base
-    return bases
+# --- the push body ------------------------------------------------------------------------------
 
 
 def _record_json(row: dict[str, Any], base: int | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cvi_desktop.clock import local_text
 
@@ -65,6 +66,21 @@ class IncidentUpdated:
 
 
 @dataclass(frozen=True)
+class TeamRecordsReceived:
+    incident_ids: tuple[str, ...]  # teammates' responses, referrals, follow-ups or reviews arrived
+
+
+@dataclass(frozen=True)
+class IdentityChanged:
+    identity: dict[str, Any]  # org_id, org_name, role (worker|supervisor), staff_id, display_name
+
+
+@dataclass(frozen=True)
+class TeamChanged:
+    members: int  # the hub's staff list changed (names, roles, active, last synced)
+
+
+@dataclass(frozen=True)
 class RecordQuarantined:
     seq: int
     kind: str
@@ -81,7 +97,8 @@ class HubRestored:
 
 
 SyncEvent = (SyncStarted | Progress | SyncFinished | Offline | SignInNeeded | Paused
-             | NotificationReceived | IncidentUpdated | RecordQuarantined | HubRestored)
+             | NotificationReceived | IncidentUpdated | TeamRecordsReceived | IdentityChanged | TeamChanged
+             | RecordQuarantined | HubRestored)
 Listener = Callable[[SyncEvent], None]
 
 

@@ -47,6 +47,8 @@ def test_sync_state_machine(hub, tmp_path, store_template, memory_keyring) -> No
             admin.add_coverage(hub.db, org, "011")
             self.team = Team(org, "011", {"sup": admin.create_token(hub.db, "supervisor", org_id=org,
                                                                     staff_id="sup1")})
+            for staff in ("w1", "w2"):  # the hub checks assignees against its staff list
+                admin.add_staff(hub.db, org, staff, staff)
             set_token("sup", self.team.tokens["sup"])
             self.proxy = Proxy(hub.server.port)
             self.path = tmp_path / f"sm{n}" / "cvi.db"

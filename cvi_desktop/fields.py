@@ -1,0 +1,369 @@
+"""Every field of every record kind, described once: name, type, constraints and share class.
+
+This table is the single source the rest of the product derives from:
+- the sharing allowlist (`sharing.py` picks exactly the S / S+O fields named here),
+- the per-field checks of the domain validators (`check` below, used by `domain.py`),
+- the hub's wire models (`sync/wire_models.py` builds its pydantic models from it),
+- the export columns (`transfer.py`), and
+- the field names scrubbed from error text (`private_field_names`).
+
+A new field is added here, with its share class decided where it is declared; a field in no
+share class cannot exist. Share classes (product.md):
+- **S**: shareable with CPD (the police data-sharing endpoint),
+- **O**: organisation-internal (reaches the org's own laptops through the hub, never CPD),
+- **L**: never leaves the laptop that recorded it.
+
+`agreement` names a term of the data-sharing agreement that must be on for an S field to go
+to CPD (e.g. the block only if the agreement allows it); the organisation sees it regardless.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from .clock import parse_instant
+from .errors import ValidationError
+from .vocab import (
+    ActionType,
+    AgeBand,
+    FlagResolution,
+    FollowupKind,
+    IncidentStatus,
+    IncidentType,
+    LocationType,
+    MediationResult,
+    Outcome,
+    RecordKind,
+    ReferralCategory,
+    ReferralStatus,
+    ReviewState,
+    RiskLevel,
+    Source,
+)
+
+
+class Share(StrEnum):
+    S = "S"
+    O = "O"  # noqa: E741 - the product's own name for the class
+    L = "L"
+
+
+class Kind(StrEnum):
+    """Field types. Each has one check here and one wire type in `sync/wire_models.py`."""
+
+    ID = "id"  # a record id (UUID made on the device, or CPD's id)
+    TEXT = "text"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    INSTANT = "instant"  # an aware time, stored as UTC ISO-8601
+    ENUM = "enum"
+    ENUM_LIST = "enum_list"
+    STAFF = "staff"  # a staff id
+    STAFF_LIST = "staff_list"
+    RD_NUMBER = "rd_number"
+    DISTRICT = "district"
+    BEAT = "beat"
+    VERSION = "version"
+    REFS = "refs"  # a list of {kind, id, version}: the records a review covers
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    share: Share
+    required: bool = False  # on the wire: the hub refuses a record without it
+    enum: type[StrEnum] | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    agreement: str | None = None  # an S field only shared with CPD when this term is agreed
+    label: str = ""  # the column heading in exports
+
+    @property
+    def heading(self) -> str:
+        return self.label or self.name.replace("_", " ")
+
+
+def _f(name: str, kind: Kind, share: Share, **options: Any) -> Field:
+    return Field(name, kind, share, **options)
+
+
+S, O, L = Share.S, Share.O, Share.L  # noqa: E741
+
+INCIDENT = (
+    _f("id", Kind.ID, S, required=True),
+    _f("source", Kind.ENUM, S, enum=Source),
+    _f("rd_number", Kind.RD_NUMBER, S, label="RD number"),
+    _f("incident_type", Kind.ENUM, S, required=True, enum=IncidentType),
+    _f("occurred_at", Kind.INSTANT, S, required=True),
+    _f("cpd_notified_at", Kind.INSTANT, S),
+    _f("org_received_at", Kind.INSTANT, S),
+    _f("district", Kind.DISTRICT, S, required=True),
+    _f("beat", Kind.BEAT, S),
+    _f("community_area", Kind.INT, S, minimum=1, maximum=77),
+    _f("location_type", Kind.ENUM, S, enum=LocationType),
+    _f("block", Kind.TEXT, S, max_length=120, agreement="share_block"),
+    _f("latitude", Kind.FLOAT, L, minimum=41.6, maximum=42.1),
+    _f("longitude", Kind.FLOAT, L, minimum=-88.0, maximum=-87.5),
+    _f("victims_total", Kind.INT, S, minimum=0, maximum=10_000),
+    _f("victims_fatal", Kind.INT, S, minimum=0, maximum=10_000),
+    _f("victims_nonfatal", Kind.INT, S, minimum=0, maximum=10_000),
+    _f("victim_age_bands", Kind.ENUM_LIST, S, enum=AgeBand),
+    _f("status", Kind.ENUM, O, enum=IncidentStatus),
+    _f("assignee", Kind.STAFF, O),
+    _f("version", Kind.VERSION, O),
+)
+
+RESPONSE_ACTION = (
+    _f("id", Kind.ID, S, required=True),
+    _f("incident_id", Kind.ID, O, required=True),
+    _f("action_type", Kind.ENUM, S, required=True, enum=ActionType),
+    _f("started_at", Kind.INSTANT, S, required=True),
+    _f("ended_at", Kind.INSTANT, S),
+    _f("staff_count", Kind.INT, S, minimum=1, maximum=100),
+    _f("staff_ids", Kind.STAFF_LIST, O),
+    _f("outcome", Kind.ENUM, S, enum=Outcome),
+    _f("mediation_result", Kind.ENUM, S, enum=MediationResult),
+    _f("retaliation_risk", Kind.ENUM, S, enum=RiskLevel),
+    _f("risk_basis", Kind.TEXT, L, max_length=2000),
+    _f("device_recorded_at", Kind.INSTANT, S),
+    _f("version", Kind.VERSION, O),
+    _f("owner", Kind.STAFF, O),
+    _f("flag_resolution", Kind.ENUM, O, enum=FlagResolution),
+)
+
+REFERRAL = (
+    _f("id", Kind.ID, O, required=True),
+    _f("incident_id", Kind.ID, O, required=True),
+    _f("participant_id", Kind.ID, L),
+    _f("category", Kind.ENUM, S, required=True, enum=ReferralCategory),
+    _f("status", Kind.ENUM, S, enum=ReferralStatus),
+    _f("provider", Kind.TEXT, O, max_length=200),
+    _f("version", Kind.VERSION, O),
+)
+
+FOLLOWUP = (
+    _f("id", Kind.ID, O, required=True),
+    _f("incident_id", Kind.ID, O, required=True),
+    _f("participant_id", Kind.ID, L),
+    _f("due_at", Kind.INSTANT, O),
+    _f("done_at", Kind.INSTANT, O),
+    _f("kind", Kind.ENUM, O, enum=FollowupKind),
+    _f("result", Kind.TEXT, O, max_length=2000),
+    _f("assignee", Kind.STAFF, O),
+    _f("version", Kind.VERSION, O),
+)
+
+REVIEW = (
+    _f("id", Kind.ID, O, required=True),
+    _f("incident_id", Kind.ID, O, required=True),
+    _f("state", Kind.ENUM, O, required=True, enum=ReviewState),
+    _f("comment", Kind.TEXT, O, max_length=5000),
+    _f("reviewer", Kind.STAFF, O),
+    _f("created_at", Kind.INSTANT, O),
+    _f("covers", Kind.REFS, O),
+)
+
+PARTICIPANT = (
+    _f("id", Kind.ID, L),
+    _f("incident_id", Kind.ID, L),
+    _f("first_name", Kind.TEXT, L, max_length=100),
+    _f("last_name", Kind.TEXT, L, max_length=100),
+    _f("phone", Kind.TEXT, L, max_length=20),
+    _f("handle", Kind.TEXT, L, max_length=100),
+    _f("address", Kind.TEXT, L, max_length=300),
+    _f("consent", Kind.BOOL, L),
+)
+
+NOTE = (
+    _f("id", Kind.ID, L),
+    _f("incident_id", Kind.ID, L),
+    _f("participant_id", Kind.ID, L),
+    _f("body", Kind.TEXT, L, max_length=50_000),
+)
+
+# The record kinds that cross the wire, by their wire name.
+RECORDS: dict[RecordKind, tuple[Field, ...]] = {
+    RecordKind.INCIDENT: INCIDENT,
+    RecordKind.RESPONSE_ACTION: RESPONSE_ACTION,
+    RecordKind.REFERRAL: REFERRAL,
+    RecordKind.FOLLOWUP: FOLLOWUP,
+    RecordKind.REVIEW: REVIEW,
+}
+# Kinds that never leave the laptop at all.
+LOCAL_ONLY: dict[str, tuple[Field, ...]] = {"participant": PARTICIPANT, "note": NOTE}
+
+
+def by_name(fields: Iterable[Field]) -> dict[str, Field]:
+    return {f.name: f for f in fields}
+
+
+def names(fields: Iterable[Field], *shares: Share, agreed: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Field names in `shares`, in declaration order. With `agreed` (the agreement's terms that
+    are on), an S field gated by a term that is off is left out."""
+    terms = None if agreed is None else set(agreed)
+    return tuple(
+        f.name for f in fields
+        if f.share in shares and (terms is None or f.agreement is None or f.agreement in terms)
+    )
+
+
+def private_field_names() -> tuple[str, ...]:
+    """Every share-class L field name (for scrubbing error and log text), sorted, unique."""
+    every = [*RECORDS.values(), *LOCAL_ONLY.values()]
+    return tuple(sorted({f.name for fields in every for f in fields
+                         if f.share is Share.L and f.kind is not Kind.ID}))
+
+
+# --- per-field checks: each names the field it refuses ----------------------------------------
+
+RD_NUMBER = re.compile(r"^[A-HJ-NPR-TV-Z]{2}\d{6}$")
+VALID_DISTRICTS = frozenset(
+    f"{n:03d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 22, 24, 25)
+)
+RECORD_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check(spec: Field, value: object) -> Any:
+    """The stored form of one field's value, or ValidationError naming the field.
+
+    Blank values become None (or the empty form of the type); whether a field is required
+    is the record's business (`domain.py`), since the wire and a form differ on that."""
+    name = spec.name
+    if spec.kind is Kind.ENUM_LIST:
+        return _enum_list(spec, value)
+    if spec.kind is Kind.STAFF_LIST:
+        items = [] if blank(value) else (value.split(",") if isinstance(value, str) else list(value))  # type: ignore[call-overload]
+        return tuple(_text(name, s, 64) for s in items if not blank(s))
+    if spec.kind is Kind.REFS:
+        return _refs(name, value)
+    if spec.kind is Kind.BOOL:
+        return bool(value) and str(value).strip().lower() not in ("0", "false", "no")
+    if blank(value):
+        return "" if spec.kind is Kind.TEXT else None
+    if spec.kind is Kind.ENUM:
+        assert spec.enum is not None
+        return enum_value(spec.enum, value, name)
+    if spec.kind is Kind.INSTANT:
+        return parse_instant(value, name)
+    if spec.kind in (Kind.INT, Kind.VERSION):
+        number = whole(value, name, 1 if spec.kind is Kind.VERSION else None)
+        _bounds(name, number, spec.minimum, spec.maximum)
+        return number
+    if spec.kind is Kind.FLOAT:
+        number = _number(name, value)
+        _bounds(name, number, spec.minimum, spec.maximum, outside=True)
+        return number
+    if spec.kind is Kind.TEXT:
+        return _text(name, value, spec.max_length or 10_000)
+    if spec.kind is Kind.STAFF:
+        return _text(name, value, 64)
+    if spec.kind is Kind.ID:
+        text = str(value).strip()
+        if not RECORD_ID.match(text):
+            raise ValidationError(name, f"{value!r} is not a record id")
+        return text
+    if spec.kind is Kind.RD_NUMBER:
+        text = str(value).strip().upper()
+        if not RD_NUMBER.match(text):
+            raise ValidationError(
+                name, f"{value!r} is not an RD number (two letters without I, O, Q, U, six digits)")
+        return text
+    if spec.kind is Kind.DISTRICT:
+        text = str(value).strip()
+        if text.isdigit() and len(text) < 3:
+            text = text.zfill(3)
+        if text not in VALID_DISTRICTS:
+            raise ValidationError(name, f"{value!r} is not a Chicago police district code")
+        return text
+    if spec.kind is Kind.BEAT:
+        text = str(value).strip().zfill(4)
+        if not re.fullmatch(r"\d{4}", text):
+            raise ValidationError(name, f"{value!r} is not a four-digit beat")
+        return text
+    raise AssertionError(f"no check for {spec.kind}")  # pragma: no cover - a new Kind needs one
+
+
+def check_all(fields: Iterable[Field], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check every described field present in `data` (first bad one raises)."""
+    return {f.name: check(f, data.get(f.name)) for f in fields}
+
+
+def enum_value(kind: type[StrEnum], value: object, field: str) -> Any:
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise ValidationError(field, f"{value!r} is not one of: {allowed}") from None
+
+
+def whole(value: object, field: str, minimum: int | None = 0) -> int:
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        raise ValidationError(field, "expected a whole number")
+    try:
+        number = int(value) if isinstance(value, int | float) else int(str(value).strip())
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not a whole number") from None
+    if minimum is not None and number < minimum:
+        raise ValidationError(field, f"must be at least {minimum}")
+    return number
+
+
+def _number(field: str, value: object) -> float:
+    try:
+        return float(str(value))
+    except ValueError:
+        raise ValidationError(field, f"{value!r} is not a number") from None
+
+
+def _bounds(field: str, number: float, low: float | None, high: float | None, *,
+            outside: bool = False) -> None:
+    if outside and low is not None and high is not None and not low <= number <= high:
+        raise ValidationError(field, f"{number} is outside {low}..{high}")
+    if low is not None and number < low:
+        raise ValidationError(field, f"must be at least {low:g}")
+    if high is not None and number > high:
+        raise ValidationError(field, f"must be at most {high:g}")
+
+
+def _text(field: str, value: object, max_length: int) -> str:
+    result = "" if value is None else str(value).strip()
+    if len(result) > max_length:
+        raise ValidationError(field, f"is longer than {max_length} characters")
+    return result
+
+
+def _enum_list(spec: Field, values: object) -> tuple[Any, ...]:
+    if blank(values):
+        return ()
+    assert spec.enum is not None
+    items = values.split(",") if isinstance(values, str) else list(values)  # type: ignore[call-overload]
+    return tuple(enum_value(spec.enum, item, spec.name) for item in items if str(item).strip())
+
+
+def _refs(field: str, value: object) -> tuple[dict[str, Any], ...]:
+    if blank(value):
+        return ()
+    if not isinstance(value, list | tuple):
+        raise ValidationError(field, "expected a list of records")
+    out = []
+    for item in value:
+        if not isinstance(item, Mapping):
+            raise ValidationError(field, "each entry names a kind, id and version")
+        kind = enum_value(RecordKind, item.get("kind"), f"{field}.kind")
+        record_id = check(Field("id", Kind.ID, Share.O), item.get("id"))
+        version = whole(item.get("version"), f"{field}.version", 1)
+        out.append({"kind": kind.value, "id": record_id, "version": version})
+    return tuple(out)

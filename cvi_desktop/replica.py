@@ -1,0 +1,235 @@
+"""The team replica: the organisation's records, pulled from the hub, applied to this laptop.
+
+`apply_page` takes one page of hub changes and applies it with its cursor in ONE transaction:
+a kill at any instant leaves either the whole page and the new cursor, or neither. Every kind
+the hub keeps for the organisation has a home here — incidents (facts, assignment, status),
+response actions, referrals, follow-ups and reviews — applied idempotently by (kind, id,
+version): a version this laptop already has (its own, sent earlier, or pulled before) changes
+nothing, and a newer one replaces the organisation fields only, so share-class L columns that
+this laptop recorded (coordinates, a risk basis) are never touched by what comes back.
+
+The sync engine calls these functions (on the store thread); it writes no SQL of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlcipher3
+from sqlite_utils import Database
+
+from . import fields as F
+from .clock import to_db
+from .errors import CviError, ValidationError
+from .services import incidents
+from .services.people import ensure_staff
+from .services.responses import mark_responding
+from .services.settings import get_value, set_value
+from .sharing import org_fields
+from .store.database import Store
+from .vocab import RecordKind
+
+log = logging.getLogger(__name__)
+
+CURSOR_KEY = "sync.cursor"
+EPOCH_KEY = "sync.hub_epoch"
+
+_TABLES = {
+    RecordKind.RESPONSE_ACTION: "response_actions",
+    RecordKind.REFERRAL: "referrals",
+    RecordKind.FOLLOWUP: "followups",
+}
+
+
+@dataclass
+class AppliedPage:
+    """What one page changed on this laptop (empty when another thread had moved the cursor)."""
+
+    applied: bool = True
+    new_incidents: list[str] = field(default_factory=list)
+    updated_incidents: list[tuple[str, int]] = field(default_factory=list)
+    team_incidents: list[str] = field(default_factory=list)  # incidents with teammates' records
+    skipped: int = 0
+
+    @property
+    def changed(self) -> int:
+        return len(self.new_incidents) + len(self.updated_incidents) + len(self.team_incidents)
+
+
+def cursor(store: Store) -> str | None:
+    return get_value(store, CURSOR_KEY)
+
+
+def apply_page(store: Store, expected_cursor: str | None, changes: Sequence[Mapping[str, Any]],
+               new_cursor: str, *, during: Callable[[], None] | None = None) -> AppliedPage:
+    """Apply one pulled page and store its cursor, in one transaction. If the stored cursor is
+    no longer `expected_cursor` (the live listener and a pass raced), nothing is applied.
+
+    Each change is a dict with audience, kind, id, version, data, author and flag, as the hub
+    sends it. A change that fails validation is skipped alone (logged by kind and id only)."""
+    result = AppliedPage()
+    me = store.actor
+    with store.write() as db:
+        if get_value(store, CURSOR_KEY) != expected_cursor:
+            return AppliedPage(applied=False)
+        touched: set[str] = set()
+        for change in changes:
+            # One savepoint a record: a record the store refuses rolls back alone.
+            db.execute("SAVEPOINT pulled")
+            try:
+                _apply_one(store, db, change, me, result, touched)
+                db.execute("RELEASE pulled")
+            except (CviError, ValueError, KeyError, sqlcipher3.IntegrityError) as exc:
+                db.execute("ROLLBACK TO pulled")
+                db.execute("RELEASE pulled")
+                result.skipped += 1
+                log.warning("skipped hub %s %s v%s: %s", change.get("kind"), change.get("id"),
+                            change.get("version"), type(exc).__name__)
+        if during is not None:
+            during()
+        set_value(store, CURSOR_KEY, new_cursor)
+    result.team_incidents = sorted(touched)
+    return result
+
+
+def _apply_one(store: Store, db: Database, change: Mapping[str, Any], me: str, result: AppliedPage,
+               touched: set[str]) -> None:
+    kind = RecordKind(change["kind"])
+    version = int(change["version"])
+    data = dict(change["data"])
+    data["id"] = change["id"]
+    if kind is RecordKind.INCIDENT:
+        data = {k: v for k, v in data.items() if not (k == "status" and v is None)}
+        existed = db.execute("SELECT 1 FROM incidents WHERE id = ?", [change["id"]]).fetchone() is not None
+        if incidents.apply_remote(store, data, version):
+            if existed:
+                result.updated_incidents.append((change["id"], version))
+            else:
+                result.new_incidents.append(change["id"])
+        return
+    author = change.get("author") or None
+    if kind is RecordKind.REVIEW:
+        if _apply_review(store, db, data, author):
+            touched.add(str(data.get("incident_id")))
+        return
+    table = _TABLES.get(kind)
+    if table is None:
+        return  # a kind this laptop has no use for (none today); the cursor still moves on
+    if _apply_record(store, db, kind, table, data, version, author, me, change.get("flag")):
+        touched.add(str(data["incident_id"]))
+
+
+def _stored_values(kind: RecordKind, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The organisation's fields of a pulled record, checked by the field table and in the form
+    the local tables store them. Only S and O fields: the hub has nothing else to send."""
+    specs = F.by_name(F.RECORDS[kind])
+    out: dict[str, Any] = {}
+    for name in org_fields(kind):
+        if name not in data or name == "version":
+            continue
+        value = F.check(specs[name], data[name])
+        if isinstance(value, tuple):
+            value = json.dumps([v if isinstance(v, dict) else str(v) for v in value])
+        elif hasattr(value, "isoformat"):
+            value = to_db(value)
+        elif hasattr(value, "value"):
+            value = value.value
+        out[name] = value
+    return out
+
+
+def _apply_record(store: Store, db: Database, kind: RecordKind, table: str, data: Mapping[str, Any],
+                  version: int, author: str | None, me: str, flag: str | None) -> bool:
+    values = _stored_values(kind, data)
+    incident_id = values.get("incident_id")
+    known = db.execute("SELECT 1 FROM incidents WHERE id = ?", [incident_id]).fetchone()
+    if not incident_id or known is None:
+        # The hub sends an incident before the records under it; one it never sent is not ours.
+        raise ValidationError("incident_id", "names no incident this laptop has")
+    local = db.execute(f"SELECT version FROM {table} WHERE id = ?", [values["id"]]).fetchone()
+    if kind is RecordKind.RESPONSE_ACTION and flag and local is not None and local[0] == version:
+        # Our own action, flagged by the hub on arrival: show the flag here too.
+        db.execute("UPDATE response_actions SET flag = ? WHERE id = ? AND flag IS NULL", [flag, values["id"]])
+    if local is not None and local[0] >= version:
+        return False
+    for staff_field in ("assignee", "owner"):
+        ensure_staff(db, values.get(staff_field))
+    now = to_db(store.now())
+    if local is None:
+        ensure_staff(db, author)
+        row = {**values, "version": version, "recorded_by": author or "hub",
+               "origin": "local" if author == me else "team"}
+        if kind is RecordKind.RESPONSE_ACTION:
+            row["device_recorded_at"] = row.get("device_recorded_at") or now
+            row["staff_count"] = row.get("staff_count") or 1
+            row["outcome"] = row.get("outcome") or "completed"
+            row["flag"] = flag
+        else:
+            row["created_at"] = now
+            row["updated_at"] = now
+        db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                   list(row.values()))
+    else:
+        row = {**values, "version": version}
+        if kind is not RecordKind.RESPONSE_ACTION:
+            row["updated_at"] = now
+        row.pop("id")
+        db.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                   [*row.values(), values["id"]])
+    if kind is RecordKind.RESPONSE_ACTION:
+        mark_responding(db, incident_id)
+    return True
+
+
+def _apply_review(store: Store, db: Database, data: Mapping[str, Any], author: str | None) -> bool:
+    values = _stored_values(RecordKind.REVIEW, data)
+    if not values.get("incident_id") or db.execute(
+            "SELECT 1 FROM incidents WHERE id = ?", [values["incident_id"]]).fetchone() is None:
+        raise ValidationError("incident_id", "names no incident this laptop has")
+    if db.execute("SELECT 1 FROM reviews WHERE id = ?", [values["id"]]).fetchone() is not None:
+        return False  # a review is never edited: a new decision is a new review
+    reviewer = values.get("reviewer") or author or "hub"
+    ensure_staff(db, reviewer)
+    row = {**values, "reviewer": reviewer, "created_at": values.get("created_at") or to_db(store.now()),
+           "origin": "team", "covers": values.get("covers") or "[]", "comment": values.get("comment") or ""}
+    db.execute(f"INSERT INTO reviews ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+               list(row.values()))
+    return True
+
+
+# --- hub epoch and cursor ----------------------------------------------------------------------
+
+
+def known_epoch(store: Store) -> str | None:
+    return get_value(store, EPOCH_KEY)
+
+
+def change_epoch(store: Store, epoch: str) -> tuple[str | None, int]:
+    """Record the hub's epoch. A new epoch means the hub was restored from a backup and may have
+    lost what this laptop sent: everything acknowledged goes back to pending and the pull starts
+    again from scratch, in the same transaction as the epoch change, so a crash cannot skip
+    them. Returns (the epoch known before, how many records were requeued)."""
+    from .outbox import requeue_acknowledged
+
+    with store.write() as db:
+        known = get_value(store, EPOCH_KEY)
+        if known == epoch:
+            return known, 0
+        requeued = 0
+        if known is not None:
+            requeued = requeue_acknowledged(db)
+            db.execute("DELETE FROM sync_state WHERE key = ?", [CURSOR_KEY])
+        set_value(store, EPOCH_KEY, epoch)
+    return known, requeued
+
+
+def reset_cursor(store: Store, expected: str | None) -> None:
+    """Forget the cursor (an expired one: the next pull starts from scratch), unless another
+    thread has moved it meanwhile."""
+    with store.write() as db:
+        if get_value(store, CURSOR_KEY) == expected:
+            db.execute("DELETE FROM sync_state WHERE key = ?", [CURSOR_KEY])
