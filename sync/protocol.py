@@ -17,176 +17,49 @@ Conventions:
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
+from pydantic import AfterValidator, BaseModel, Field, Strict
 
-from cvi_desktop.domain import (
-    VALID_DISTRICTS,
-    ActionType,
-    AgeBand,
-    FollowupKind,
-    IncidentStatus,
-    IncidentType,
-    LocationType,
-    MediationResult,
-    Outcome,
-    ReferralCategory,
-    ReferralStatus,
-    ReviewState,
-    RiskLevel,
-    Source,
-    ThemeTag,
-)
+from cvi_desktop.domain import AgeBand, IncidentType, LocationType
 from cvi_desktop.sharing import Audience, RecordKind
+
+# Record data models are derived from the field table (cvi_desktop/fields.py) in wire_models;
+# the constrained scalar types are shared with the bodies below.
+from .wire_models import (
+    DATA_MODELS,
+    ActionS,
+    Beat,
+    Count,
+    CpdIncident,
+    District,
+    FollowupTimeliness,
+    Instant,
+    OrgAction,
+    OrgFollowup,
+    OrgIncident,
+    OrgReferral,
+    OrgReview,
+    RdNumber,
+    RecordId,
+    RecordRef,
+    ReferralS,
+    ResponseRecordData,
+    Sha256,
+    StaffId,
+    Version,
+)
+from .wire_models import Strict_ as _Strict
+
+__all__ = [
+    "DATA_MODELS", "ActionS", "Beat", "Count", "CpdIncident", "District", "FollowupTimeliness",
+    "Instant", "OrgAction", "OrgFollowup", "OrgIncident", "OrgReferral", "OrgReview", "RdNumber",
+    "RecordId", "RecordRef", "ReferralS", "ResponseRecordData", "Sha256", "StaffId", "Version",
+]
 
 PROTOCOL_VERSION = 1
 
-_RD = re.compile(r"^[A-HJ-NPR-TV-Z]{2}\d{6}$")
-
-
-def _instant(value: str) -> str:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError("not an ISO-8601 time") from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError("time must carry an offset")
-    return value
-
-
-def _district(value: str) -> str:
-    if value not in VALID_DISTRICTS:
-        raise ValueError("not a Chicago police district code (3 digits, e.g. 011)")
-    return value
-
-
-Instant = Annotated[str, Field(max_length=40), AfterValidator(_instant)]
-District = Annotated[str, Field(pattern=r"^\d{3}$"), AfterValidator(_district)]
-Beat = Annotated[str, Field(pattern=r"^\d{4}$")]
-RdNumber = Annotated[str, Field(pattern=_RD.pattern)]
-Count = Annotated[int, Strict(), Field(ge=0)]
-Version = Annotated[int, Strict(), Field(ge=1)]
-RecordId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
-StaffId = Annotated[str, Field(min_length=1, max_length=64)]
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-# --- record data, one model per (audience, kind); fields = cvi_desktop.sharing allowlist ---------
-
-
-class IncidentS(_Strict):
-    """INCIDENT_S: what CPD may see of an incident (plus `block` only if the agreement allows)."""
-
-    id: RecordId
-    source: Source | None = None
-    rd_number: RdNumber | None = None
-    incident_type: IncidentType
-    occurred_at: Instant
-    cpd_notified_at: Instant | None = None
-    org_received_at: Instant | None = None
-    district: District
-    beat: Beat | None = None
-    community_area: Annotated[int, Strict(), Field(ge=1, le=77)] | None = None
-    location_type: LocationType | None = None
-    victims_total: Count | None = None
-    victims_fatal: Count | None = None
-    victims_nonfatal: Count | None = None
-    victim_age_bands: list[AgeBand] | None = None
-
-
-class CpdIncident(IncidentS):
-    block: Annotated[str, Field(max_length=120)] | None = None
-
-
-class OrgIncident(CpdIncident):
-    """audience org, kind incident: S + block + O (status, assignee, version)."""
-
-    status: IncidentStatus | None = None
-    assignee: StaffId | None = None
-    version: Version | None = None
-
-
-class ActionS(_Strict):
-    id: RecordId
-    action_type: ActionType
-    started_at: Instant
-    ended_at: Instant | None = None
-    staff_count: Annotated[int, Strict(), Field(ge=1)] | None = None
-    outcome: Outcome | None = None
-    mediation_result: MediationResult | None = None
-    retaliation_risk: RiskLevel | None = None
-    device_recorded_at: Instant | None = None
-
-
-class OrgAction(ActionS):
-    incident_id: RecordId
-    staff_ids: list[StaffId] | None = None
-
-
-class ReferralS(_Strict):
-    category: ReferralCategory
-    status: ReferralStatus | None = None
-
-
-class OrgReferral(ReferralS):
-    id: RecordId
-    incident_id: RecordId
-    provider: Annotated[str, Field(max_length=200)] | None = None
-    version: Version | None = None
-
-
-class OrgFollowup(_Strict):
-    id: RecordId
-    incident_id: RecordId
-    due_at: Instant | None = None
-    done_at: Instant | None = None
-    kind: FollowupKind | None = None
-    result: Annotated[str, Field(max_length=2000)] | None = None
-    assignee: StaffId | None = None
-    version: Version | None = None
-
-
-class OrgReview(_Strict):
-    id: RecordId
-    incident_id: RecordId
-    state: ReviewState
-    comment: Annotated[str, Field(max_length=5000)] | None = None
-    reviewer: StaffId | None = None
-    created_at: Instant | None = None
-
-
-class FollowupTimeliness(_Strict):
-    scheduled: Count
-    done_on_time: Count
-
-
-class ResponseRecordData(_Strict):
-    """audience cpd, kind response_record: CPD's projection of one approved incident response."""
-
-    incident: CpdIncident
-    actions: list[ActionS]
-    referrals: list[ReferralS]
-    themes: list[ThemeTag]
-    followups: FollowupTimeliness
-
-
-# Which (audience, kind) pairs the hub accepts, and the model their `data` must fit.
-DATA_MODELS: dict[tuple[Audience, RecordKind], type[BaseModel]] = {
-    (Audience.CPD, RecordKind.RESPONSE_RECORD): ResponseRecordData,
-    (Audience.ORG, RecordKind.INCIDENT): OrgIncident,
-    (Audience.ORG, RecordKind.RESPONSE_ACTION): OrgAction,
-    (Audience.ORG, RecordKind.REFERRAL): OrgReferral,
-    (Audience.ORG, RecordKind.FOLLOWUP): OrgFollowup,
-    (Audience.ORG, RecordKind.REVIEW): OrgReview,
-}
 
 
 # --- push --------------------------------------------------------------------------------------

@@ -90,7 +90,8 @@ def test_notification_to_approval_across_three_laptops(laptops: dict[str, Any], 
     # Worker 1 responds offline: private people, a note and a risk basis stay on their laptop.
     person = people.add_participant(w1.store, {"incident_id": incident, "first_name": f"{h.CANARY}First",
                                                "last_name": f"{h.CANARY}Last", "phone": "773-555-0199"})
-    people.add_note(w1.store, {"incident_id": incident, "participant_id": person, "body": f"{h.CANARY}NoteBody"})
+    people.add_note(w1.store, {"incident_id": incident, "participant_id": person,
+                               "body": f"{h.CANARY}NoteBody"})
     action = hospital(w1, incident, staff_ids=["w1"])
     sync(w1)
     assert outbox.counts(w1.store)["acknowledged"] >= 1
@@ -152,7 +153,8 @@ def test_has_issues_round_trip_and_late_record_reopens_review(laptops: dict[str,
     assert responses.correct_action(w2.store, first, {"ended_at": w2.store.now().isoformat()}) == 2
     sync(w2, sup)
     assert responses.get(sup.store, first)["version"] == 2
-    assert [(q["incident_id"], q["reason"]) for q in queries.review_queue(sup.store)] == [(incident, "resubmitted")]
+    queue = queries.review_queue(sup.store)
+    assert [(q["incident_id"], q["reason"]) for q in queue] == [(incident, "resubmitted")]
     reviews.review(sup.store, {"incident_id": incident, "state": "approved"})
     sync(sup)
     assert cpd_record(hub, incident)["version"] == 1
