@@ -174,7 +174,8 @@ def run_demo(args: argparse.Namespace, app: QApplication) -> int:
     home = args.home or Path(tempfile.mkdtemp(prefix="cvi-demo-home-"))
     hub = demo_mode.start_hub()
     set_token("demo", hub.staff_token)
-    session = Session("demo", home=home, actor=demo_mode.DEMO_STAFF, role="supervisor")
+    # The demo token is a supervisor's: the hub says so on the first sync (no role set here).
+    session = Session("demo", home=home, actor=demo_mode.DEMO_STAFF)
     session.open_blocking()
     now = datetime.now(UTC)
     session.tasks.store_op(lambda s: demo_mode.seed_profile(s, hub, now)).result(120)
@@ -227,7 +228,8 @@ def run_normal(args: argparse.Namespace, app: QApplication) -> int:
     choice = dialog.result_value
     if choice.demo:
         return run_demo(args, app)
-    session = Session(choice.profile, home=args.home, role="supervisor" if choice.supervisor else "worker")
+    # The role starts as "worker"; the store's last word from the hub (or the first sync) sets it.
+    session = Session(choice.profile, home=args.home)
 
     def refused(exc: BaseException) -> None:
         # E.g. no keyring: say so plainly and stop; nothing was opened or changed.

@@ -69,6 +69,32 @@ class Session(QObject):
         self.bridge.incident_updated.connect(self.events.data_changed)
         self.bridge.finished.connect(lambda _e: self.events.data_changed.emit(""))
         self.bridge.quarantined.connect(lambda _e: self.events.data_changed.emit(""))
+        # A teammate's record pulled in: each open view of that incident reloads itself.
+        self.bridge.team_records.connect(self._team_records)
+        # Role, staff id and name come from the hub, never from a setting on this laptop.
+        self.bridge.identity_changed.connect(self.apply_identity)
+        self.bridge.team_changed.connect(self.events.team_changed)
+        # Names and "last synced" show in the caseload and every record's "recorded by".
+        self.bridge.team_changed.connect(lambda: self.events.data_changed.emit(""))
+
+    def _team_records(self, incident_ids: tuple[str, ...]) -> None:
+        for incident_id in incident_ids:
+            self.events.data_changed.emit(incident_id)
+
+    def apply_identity(self, identity: dict[str, Any] | None) -> None:
+        """Who the hub says this laptop's person is; views follow through `identity_changed`."""
+        if self.ctx.apply_identity(identity):
+            self.events.identity_changed.emit(self.ctx)
+
+    def _read_identity(self) -> None:
+        # Queued on the writer thread behind the open, so it finds the store open. The last
+        # identity the hub gave is kept in the store, so a laptop opened offline still knows it.
+        def read(store: Store) -> dict[str, Any] | None:
+            from cvi_desktop.services import settings
+
+            return settings.identity(store)
+
+        self.tasks.store_op(read, on_success=self.apply_identity, on_failure=lambda _exc: None)
 
     def open(
         self,
@@ -78,10 +104,12 @@ class Session(QObject):
     ) -> None:
         """Open the encrypted store on the writer thread (keyring + SQLCipher there, not here)."""
         self.tasks.open_store(self._opener, on_success=on_success, on_failure=on_failure)
+        self._read_identity()
 
     def open_blocking(self, timeout: float = 60) -> None:
         """For tests and the self-test: open and wait (the GUI is not shown yet)."""
         self.tasks.open_store(self._opener).result(timeout)
+        self._read_identity()
 
     def connect_hub(
         self, hub_url: str, *, interval: float | None = None, debounce: float | None = None, live: bool = True

@@ -1,8 +1,10 @@
 """First run and profile choice: hub address and token (checked against the hub), or the demo.
 
 Profiles are per person on a shared laptop; each has its own encrypted store and its own token in
-the keyring. Non-secret preferences (hub address, staff id, role) live in QSettings per profile.
-Opening an existing profile offline works by comparing the typed token with the keyring's.
+the keyring. The hub address lives in QSettings per profile. Who the person is (role, staff id,
+name, organisation) is not asked here: the token says it, and the hub's `GET /v1/me` tells the
+app on each sync (`settings.identity`), so nobody can give themselves supervisor tools by ticking
+a box. Opening an existing profile offline works by comparing the typed token with the keyring's.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -37,7 +38,6 @@ class SignIn:
     profile: str
     hub_url: str
     demo: bool = False
-    supervisor: bool = False
 
 
 def profiles(home: Path | None = None) -> list[str]:
@@ -77,7 +77,8 @@ class SignInDialog(QDialog):
         intro = QLabel(
             self.tr(
                 "Sign in with the hub address and the token your supervisor gave you. "
-                "Each person on a shared laptop has their own profile."
+                "Each person on a shared laptop has their own profile. Your name and role "
+                "come from the hub with your token."
             ),
             self,
         )
@@ -93,8 +94,6 @@ class SignInDialog(QDialog):
         self.token = QLineEdit(self)
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setAccessibleName(self.tr("Hub token"))
-        self.supervisor = QCheckBox(self.tr("I review records (supervisor tools)"), self)
-        self.supervisor.setAccessibleName(self.tr("Supervisor tools"))
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Sign-in message"))
@@ -116,7 +115,6 @@ class SignInDialog(QDialog):
             lab = form.labelForField(field)
             if isinstance(lab, QLabel):
                 lab.setBuddy(field)
-        form.addRow("", self.supervisor)
         buttons = QHBoxLayout()
         buttons.addWidget(self.demo)
         buttons.addStretch(1)
@@ -139,7 +137,6 @@ class SignInDialog(QDialog):
         if name and PROFILE_NAME.match(name):
             p = prefs(name)
             self.url.setText(str(p.value("hub_url", "") or ""))
-            self.supervisor.setChecked(p.value("role", "worker") == "supervisor")
 
     def _busy(self, busy: bool, text: str = "") -> None:
         for w in (self.sign_in, self.demo, self.profile, self.url, self.token):
@@ -180,8 +177,8 @@ class SignInDialog(QDialog):
     def _done(self, profile: str, url: str) -> None:
         p = prefs(profile)
         p.setValue("hub_url", url)
-        p.setValue("role", "supervisor" if self.supervisor.isChecked() else "worker")
-        self.result_value = SignIn(profile=profile, hub_url=url, supervisor=self.supervisor.isChecked())
+        p.remove("role")  # older versions kept a self-chosen role here; the hub decides now
+        self.result_value = SignIn(profile=profile, hub_url=url)
         self._busy(False, self.tr("Signed in."))
         self.accept()
 
@@ -194,5 +191,5 @@ class SignInDialog(QDialog):
         self.token.selectAll()
 
     def _demo(self) -> None:
-        self.result_value = SignIn(profile="demo", hub_url="", demo=True, supervisor=True)
+        self.result_value = SignIn(profile="demo", hub_url="", demo=True)
         self.accept()

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Signal, Slot
-from PySide6.QtWidgets import QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from .resources import icon
 
@@ -109,6 +109,13 @@ class SyncStatusBar(QStatusBar):
         self.button.setToolTip(_t("Open the Sync panel (Ctrl+Shift+S)"))
         self.button.clicked.connect(self.open_sync_panel)
         self.addWidget(self.button, 1)
+        # Who is signed in, as the hub knows them: on a shared laptop the wrong profile is the
+        # first thing to rule out, and a supervisor's tools depend on it.
+        self.who = QLabel(self)
+        self.who.setObjectName("hint")
+        self.who.setAccessibleName(_t("Signed in as"))
+        self.addPermanentWidget(self.who)
+        self.set_identity(ctx)
         self.share = QPushButton(_t("Share now"), self)
         self.share.setAccessibleName(_t("Share now"))
         self.share.setToolTip(_t("Send waiting records to the hub now"))
@@ -129,6 +136,16 @@ class SyncStatusBar(QStatusBar):
         from PySide6.QtCore import Qt
 
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_identity(self, ctx: AppContext) -> None:
+        """Show who this laptop's person is (name · role · organisation), as the hub said."""
+        if ctx.identity_known:
+            role = _t("Supervisor") if ctx.supervisor else _t("Worker")
+            parts = [ctx.display_name or ctx.actor, role, ctx.org_name]
+            self.who.setText(" · ".join(p for p in parts if p))
+        else:
+            self.who.setText(_t("%s · not yet confirmed by the hub") % (ctx.display_name or ctx.actor))
+        self.who.setAccessibleDescription(self.who.text())
 
     def set_signed_in(self, signed_in: bool) -> None:
         self._apply(signed_in=signed_in)

@@ -58,6 +58,12 @@ class SyncBridge(QObject):
     notification = Signal(str)  # incident id of a new notification
     incident_updated = Signal(str)
     quarantined = Signal(object)  # RecordQuarantined
+    # The hub's `GET /v1/me` answer changed (role, staff id, name, organisation): a dict.
+    identity_changed = Signal(object)
+    # Teammates' records pulled into this store: the incident ids they belong to (a tuple).
+    team_records = Signal(object)
+    # The hub's staff list changed (names, roles, active, laptops' last sync).
+    team_changed = Signal()
     any_event = Signal(object)
     # A sync the person asked for failed: the main window explains it in a dialog.
     demand_failed = Signal(str, str)  # title, what to do
@@ -112,6 +118,12 @@ class SyncBridge(QObject):
             self.incident_updated.emit(str(event.incident_id))  # type: ignore[attr-defined]
         elif name == "RecordQuarantined":
             self.quarantined.emit(event)
+        elif name == "IdentityChanged":
+            self.identity_changed.emit(dict(event.identity))  # type: ignore[attr-defined]
+        elif name == "TeamChanged":
+            self.team_changed.emit()
+        elif name == "TeamRecordsReceived":
+            self.team_records.emit(tuple(str(i) for i in event.incident_ids))  # type: ignore[attr-defined]
 
     def _explain_if_asked(self, event: object, title_attr: str = "title") -> None:
         # Automatic sync fails quietly into the status bar; a sync the person asked for explains

@@ -66,12 +66,22 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
 
 @pytest.fixture
 def team(hub: Hub) -> Team:
+    """An organisation covering district 011 with a supervisor (sup1, Renee Sup) and a worker
+    (w1, Ana Ruiz) on the hub's staff list, each with their own token."""
     from sync.hub import admin
 
     org = f"uiorg{next(_orgs)}"
-    admin.create_org(hub.db, org, org)
+    admin.create_org(hub.db, org, f"Outreach {org}")
     admin.add_coverage(hub.db, org, "011")
-    return Team(org, {"sup": admin.create_token(hub.db, "supervisor", org_id=org, staff_id="sup1")})
+    admin.add_staff(hub.db, org, "sup1", "Renee Sup", "supervisor")
+    admin.add_staff(hub.db, org, "w1", "Ana Ruiz", "worker")
+    return Team(
+        org,
+        {
+            "sup": admin.create_token(hub.db, "supervisor", org_id=org, staff_id="sup1"),
+            "w1": admin.create_token(hub.db, "staff", org_id=org, staff_id="w1"),
+        },
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -112,18 +122,27 @@ def make_session(
 ) -> Iterator[Callable[..., Session]]:
     made: list[Session] = []
 
-    def make(profile: str = "sup1", *, clock: Callable = system_clock, role: str = "supervisor") -> Session:
+    def make(
+        profile: str = "sup1",
+        *,
+        clock: Callable = system_clock,
+        role: str = "supervisor",
+        actor: str = "sup1",
+        probe_for: Probe | None = None,
+    ) -> Session:
+        """A session on a fresh copy of the template store. `probe_for`: a second laptop in one
+        test records its SQL threads apart from the first's."""
         path = tmp_path / "profiles" / profile / "cvi.db"
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(store_template, path)
         session = Session(
             profile,
             home=tmp_path,
-            actor="sup1",
+            actor=actor,
             role=role,
             clock=clock,
             debug_threads=True,
-            opener=opener_for(path, clock, probe),
+            opener=opener_for(path, clock, probe_for or probe, actor),
         )
         session.open_blocking()
         made.append(session)
