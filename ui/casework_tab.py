@@ -1,4 +1,9 @@
-"""Referrals and follow-ups for one incident, each with a one-line form."""
+"""Referrals and follow-ups for one incident, each with a one-line form.
+
+Each row says who recorded it ("You", "Ana Ruiz (teammate)"). Changing a referral's status or
+marking a follow-up done is a correction of that record, so it is offered only for the records
+this person may correct (`IncidentDetail.editable`); the rest are read-only here.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -19,7 +25,7 @@ from cvi_desktop.domain import FollowupKind, ReferralCategory, ReferralStatus
 
 from . import operations
 from .context import AppContext
-from .labels import label, when
+from .labels import label, recorded_by, when
 from .operations import IncidentDetail
 from .response_form import from_qdatetime, to_qdatetime
 from .widgets import RecordTable, title_label
@@ -40,6 +46,7 @@ class CaseworkTab(QWidget):
                 ("status", self.tr("Status"), lambda r: label(r["status"])),
                 ("provider", self.tr("Provider"), lambda r: r["provider"] or "—"),
                 ("updated_at", self.tr("Updated"), lambda r: when(r["updated_at"])),
+                ("recorded_by", self.tr("Recorded by"), lambda r: recorded_by(r, self.ctx.actor)),
             ],
             self.tr("Referrals"),
             self,
@@ -72,6 +79,7 @@ class CaseworkTab(QWidget):
                 ("kind", self.tr("Kind"), lambda r: label(r["kind"])),
                 ("state", self.tr("State"), self._followup_state),
                 ("result", self.tr("Result"), lambda r: r["result"] or "—"),
+                ("recorded_by", self.tr("Recorded by"), lambda r: recorded_by(r, self.ctx.actor)),
             ],
             self.tr("Follow-ups"),
             self,
@@ -95,6 +103,15 @@ class CaseworkTab(QWidget):
         row2.addStretch(1)
         layout.addLayout(row2)
 
+        self.read_only = QLabel(self)
+        self.read_only.setObjectName("hint")
+        self.read_only.setWordWrap(True)
+        self.read_only.setAccessibleName(self.tr("Why the selected record is read-only"))
+        layout.addWidget(self.read_only)
+        self.editable: frozenset[str] = frozenset()
+        self.referrals.itemSelectionChanged.connect(self._selection_changed)
+        self.followups.itemSelectionChanged.connect(self._selection_changed)
+
         self.add_ref.clicked.connect(self._add_referral)
         self.update_ref.clicked.connect(self._update_referral)
         self.add_fup.clicked.connect(self._schedule)
@@ -111,8 +128,27 @@ class CaseworkTab(QWidget):
         if detail.incident["id"] != self.incident_id:
             self.due.setDateTime(to_qdatetime(self.ctx.now() + timedelta(days=2)))
         self.incident_id = detail.incident["id"]
+        self.editable = detail.editable
         self.referrals.set_rows(detail.referrals)
         self.followups.set_rows(detail.followups)
+        self._selection_changed()
+
+    def _selected(self, table: RecordTable) -> dict | None:
+        return table.current_record() if table.selectedItems() else None
+
+    def _selection_changed(self) -> None:
+        ref, fup = self._selected(self.referrals), self._selected(self.followups)
+        self.update_ref.setEnabled(ref is not None and ref["id"] in self.editable)
+        self.done_fup.setEnabled(fup is not None and fup["id"] in self.editable and not fup["done_at"])
+        locked = [r for r in (ref, fup) if r is not None and r["id"] not in self.editable]
+        if locked:
+            who = locked[0].get("recorded_by_name") or locked[0].get("recorded_by") or self.tr("a teammate")
+            self.read_only.setText(
+                self.tr("Read-only: recorded by %s on their laptop; they or a supervisor can change it.")
+                % who
+            )
+        else:
+            self.read_only.setText("")
 
     def _add_referral(self) -> None:
         operations.add_referral(
@@ -125,7 +161,7 @@ class CaseworkTab(QWidget):
 
     def _update_referral(self) -> None:
         record = self.referrals.current_record()
-        if record is not None:
+        if record is not None and record["id"] in self.editable:
             operations.update_referral(
                 ctx=self.ctx,
                 incident_id=self.incident_id,
@@ -143,7 +179,7 @@ class CaseworkTab(QWidget):
 
     def _complete(self) -> None:
         record = self.followups.current_record()
-        if record is None or record["done_at"]:
+        if record is None or record["done_at"] or record["id"] not in self.editable:
             return
         result, ok = QInputDialog.getText(self, self.tr("Follow-up done"), self.tr("What happened?"))
         if ok and result.strip():

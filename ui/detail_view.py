@@ -1,4 +1,10 @@
-"""One incident: a header with who/what/status and the tabs under it.
+"""One incident: a header with who/what/status, the review banner, and the tabs under it.
+
+The review banner tells the worker where the review stands in the supervisor's words ("Has
+issues — Renee Sup: add the hospital visit time"), and says "Changed since approval — review
+again" when records changed after an approval. Supervisor-only controls (assign, approve, has
+issues) follow the role the hub gives (`apply_role`), including when it changes while open.
+A teammate's record arriving through the hub reloads the open incident (`data_changed`).
 
 The whole detail is read in one store call (`operations.read_incident_detail`) and shown when it
 arrives; any change to this incident (`events.data_changed`) reloads it.
@@ -32,7 +38,7 @@ from .casework_tab import CaseworkTab
 from .context import AppContext
 from .cpd_tab import CpdTab
 from .facts_tab import FactsTab
-from .labels import badge_state, elapsed, label, when
+from .labels import badge_state, elapsed, label, review_text, when
 from .operations import IncidentDetail
 from .people_tab import PeopleTab
 from .resources import icon
@@ -79,6 +85,7 @@ class IncidentDetailView(QWidget):
         self.issues = QPushButton(self.tr("Has &issues…"), page)
         self.issues.setAccessibleName(self.tr("Review: has issues"))
         self.review_label = QLabel(page)
+        self.review_label.setObjectName("reviewBanner")
         self.review_label.setAccessibleName(self.tr("Review"))
         self.review_label.setWordWrap(True)
 
@@ -182,30 +189,36 @@ class IncidentDetailView(QWidget):
         self.assignee.clear()
         self.assignee.addItem(self.tr("Unassigned"), "")
         for s in detail.staff:
-            self.assignee.addItem(s["display_name"], s["id"])
+            # Inactive staff stay listed only if they hold this incident (so it shows who does).
+            if int(s.get("active", 1) or 0) or s["id"] == i["assignee"]:
+                self.assignee.addItem(s["display_name"], s["id"])
         self.assignee.setCurrentIndex(max(self.assignee.findData(i["assignee"] or ""), 0))
         self.status.setCurrentIndex(max(self.status.findData(i["status"]), 0))
-        review = detail.review
-        self.review_label.setText(
-            self.tr("Review: %s by %s, %s%s")
-            % (
-                label(review["state"]),
-                review["reviewer"],
-                when(review["created_at"]),
-                f" — “{review['comment']}”" if review["comment"] else "",
-            )
-            if review
-            else self.tr("Not reviewed yet. CPD receives nothing until a supervisor approves.")
-        )
-        supervisor = self.ctx.role == "supervisor"
-        self.approve.setVisible(supervisor)
-        self.issues.setVisible(supervisor)
+        status = detail.review_status or {}
+        self.review_label.setText(review_text(status))
+        # The banner's colour follows the state (style.qss); re-polish so a change shows.
+        self.review_label.setProperty("state", str(status.get("state") or "not_reviewed"))
+        self.review_label.style().unpolish(self.review_label)
+        self.review_label.style().polish(self.review_label)
+        self._show_role_controls()
         self.facts.show_detail(detail)
         self.responses.show_detail(detail, reset_form=reset_form)
         self.casework.show_detail(detail)
         self.people.show_detail(detail)
         self.cpd.show_detail(detail)
         self.stack.setCurrentIndex(1)
+
+    def _show_role_controls(self) -> None:
+        supervisor = self.ctx.supervisor
+        for w in (self.approve, self.issues, self.assignee, self.assign_button):
+            w.setVisible(supervisor)
+
+    def apply_role(self) -> None:
+        """Show the supervisor's controls only to a supervisor (the hub refuses them otherwise)."""
+        self._show_role_controls()
+        if self.detail is not None:
+            # The flag's Keep / Move buttons are the supervisor's too.
+            self.responses.show_detail(self.detail, reset_form=False)
 
     # --- actions -------------------------------------------------------------------------------
 

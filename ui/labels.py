@@ -138,3 +138,82 @@ def badge_state(state: str | None) -> str:
     if state in ("acknowledged", "quarantined"):
         return state
     return "local"
+
+
+# --- team records -------------------------------------------------------------------------------
+
+_LABELS.update(
+    {
+        # review states (`reviews.status`) and why an incident waits in the review queue
+        "not_reviewed": "Not reviewed",
+        "waiting": "Waiting for review",
+        "changed_since_approval": "Changed since approval",
+        "resubmitted": "Resubmitted after issues",
+        # what a review covers
+        "response_action": "Response",
+        "followup": "Follow-up",
+        "follow-up": "Follow-up",
+        "due": "Due",
+        "done": "Done",
+        # a flag on a response action and how a supervisor settled it
+        "incident_reassigned": "Logged after the incident was reassigned",
+        "kept": "Kept with its author",
+        "moved": "Moved to the new assignee",
+    }
+)
+
+
+def ago(value: str | None, now: datetime) -> str:
+    """'never', 'just now', '12 min ago', '3 h ago', '2 d ago' for a stored instant."""
+    from cvi_desktop.clock import from_db
+
+    start = from_db(value) if value else None
+    if start is None:
+        return _t("never")
+    minutes = int(max(now - start, timedelta(0)).total_seconds() // 60)
+    if minutes < 1:
+        return _t("just now")
+    if minutes < 60:
+        return _t("%d min ago") % minutes
+    if minutes < 48 * 60:
+        return _t("%d h ago") % (minutes // 60)
+    return _t("%d d ago") % (minutes // 1440)
+
+
+def recorded_by(row: dict, actor: str) -> str:
+    """Who recorded a record, as a person reads it: 'You', 'Ana Ruiz (teammate)', 'Ana Ruiz'.
+
+    "(teammate)" marks someone else's record that arrived through the hub from their laptop,
+    which is also why it is read-only here unless this person is a supervisor."""
+    author = row.get("recorded_by")
+    name = str(row.get("recorded_by_name") or author or "")
+    if author and author == actor:
+        return _t("You")
+    if not name:
+        return "—"
+    # Someone else's record is a teammate's, unless this laptop made it (a supervisor logging
+    # for a worker, say): "origin" says which; rows without it (review covers) count as team.
+    if row.get("origin", "team") == "team":
+        return _t("%s (teammate)") % name
+    return name
+
+
+def review_text(status: dict | None) -> str:
+    """The review banner's sentence for `reviews.status`: state, and the reviewer's comment."""
+    if not status or status.get("state") in (None, "not_reviewed"):
+        return _t("Not reviewed yet. CPD receives nothing until a supervisor approves.")
+    state = str(status["state"])
+    who = str(status.get("reviewer_name") or status.get("reviewer") or "")
+    comment = str(status.get("comment") or "").strip()
+    if state == "waiting":
+        return _t("Waiting for a supervisor's review. CPD receives nothing until it is approved.")
+    if state == "changed_since_approval":
+        return _t("Changed since approval — review again. CPD has only what was approved.")
+    text = label(state)
+    if state == "approved":
+        text = _t("Approved by %s %s") % (who, when(status.get("at"))) if who else text
+        return text + (f" — {comment}" if comment else "")
+    # Has issues / rejected: the comment is what the worker needs, so it leads after the state.
+    if who and comment:
+        return f"{text} — {who}: {comment}"
+    return f"{text} — {comment}" if comment else text

@@ -191,6 +191,37 @@ def review_incident(
     _write(ctx, incident_id, lambda s: reviews.review(s, data), on_success, on_failure)
 
 
+def correct_response(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    action_id: str,
+    changes: dict[str, Any],
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    """A new version of a response action (its author's or a supervisor's correction)."""
+    _write(
+        ctx, incident_id, lambda s: responses.correct_action(s, action_id, changes), on_success, on_failure
+    )
+
+
+def resolve_flag(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    action_id: str,
+    resolution: str,
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    """Supervisor: keep an action logged after reassignment with its author, or move its
+    follow-through to the incident's current assignee (`resolution` "keep" or "move")."""
+    _write(
+        ctx, incident_id, lambda s: responses.resolve_flag(s, action_id, resolution), on_success, on_failure
+    )
+
+
 def retry_quarantined(
     *, ctx: AppContext, seq: int, incident_id: str = "", on_success: Done = None, on_failure: Failed = None
 ) -> None:
@@ -218,6 +249,12 @@ class IncidentDetail:
     cpd_sent: dict[str, Any] | None
     # What CPD would see if a supervisor approved now, built by the same allowlist.
     cpd_preview: dict[str, Any] = field(default_factory=dict)
+    # `reviews.status`: state ("approved", "has_issues", "changed_since_approval", ...), comment,
+    # reviewer and reviewer_name, at.
+    review_status: dict[str, Any] = field(default_factory=dict)
+    # Ids of the actions, referrals and follow-ups this laptop's person may correct
+    # (`responses.can_edit`: their own, or any for a supervisor). Everything else is read-only.
+    editable: frozenset[str] = frozenset()
 
 
 def read_incident_detail(store: Store, incident_id: str, actor: str) -> IncidentDetail:
@@ -241,6 +278,8 @@ def read_incident_detail(store: Store, incident_id: str, actor: str) -> Incident
         sync_state=outbox.incident_states(store, [incident_id]).get(incident_id),
         cpd_sent=outbox.latest_payload(store, sharing.RecordKind.RESPONSE_RECORD, incident_id),
         cpd_preview=sharing.response_record(incident, actions, refs, fups, tags, settings.agreement(store)),
+        review_status=reviews.status(store, incident_id),
+        editable=frozenset(str(r["id"]) for r in (*actions, *refs, *fups) if responses.can_edit(store, r)),
     )
 
 

@@ -1,10 +1,14 @@
-"""Participants and notes: private, and marked so on screen."""
+"""Participants and notes: private, and marked so on screen.
+
+They never sync, not even to teammates: the tab says so, so that a worker looking at a teammate's
+incident does not take an empty list for "nobody wrote anything"."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -27,6 +31,17 @@ class PeopleTab(QWidget):
         self.setAccessibleName(self.tr("People and notes"))
         layout = QVBoxLayout(self)
         layout.addWidget(private_banner(self, self.tr("Participants and notes")))
+        self.team_notice = QLabel(
+            self.tr(
+                "Notes and people are kept only on the laptop where they were written; "
+                "teammates' notes are not shown here."
+            ),
+            self,
+        )
+        self.team_notice.setObjectName("hint")
+        self.team_notice.setWordWrap(True)
+        self.team_notice.setAccessibleName(self.tr("Notes and people stay on their laptop"))
+        layout.addWidget(self.team_notice)
         layout.addWidget(title_label(self.tr("Participants"), self))
         self.participants = RecordTable(
             [

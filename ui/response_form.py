@@ -3,6 +3,10 @@
 Defaults do most of the work: the time is now, the staff is me, the type is the one I logged
 last. Tab walks the fields in reading order, Alt+letter jumps to one, Ctrl+Enter (or Enter in a
 text field) saves, and after a save focus returns to the type for the next action.
+
+The same form corrects an action already logged (`start_correction`): it is filled from the
+record, saving sends only the fields that changed (`responses.correct_action`, a new version),
+and Escape or "Cancel correction" goes back to logging a new one.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,14 +46,22 @@ def from_qdatetime(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
 
 
+def local_hhmm(value: datetime) -> str:
+    from cvi_desktop.clock import local_text
+
+    return local_text(value)[-5:]
+
+
 class ResponseForm(QWidget):
-    saved = Signal(str)  # the new action's id
+    saved = Signal(str)  # the new action's id (or the corrected action's id)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.incident_id: str | None = None
         self.last_type: str | None = None
+        # The action being corrected (its stored row), or None when logging a new one.
+        self.correcting: dict[str, Any] | None = None
         self.setAccessibleName(self.tr("Log a response action"))
         self.setMaximumWidth(820)  # short fields read better than full-width ones
 
@@ -85,6 +97,9 @@ class ResponseForm(QWidget):
         self.save_button = QPushButton(self.tr("&Save action"), self)
         self.save_button.setAccessibleName(self.tr("Save action"))
         self.save_button.setToolTip(self.tr("Save on this laptop (Ctrl+Enter)"))
+        self.cancel_button = QPushButton(self.tr("Cancel correction"), self)
+        self.cancel_button.setAccessibleName(self.tr("Cancel correction"))
+        self.cancel_button.hide()
         self.message = QLabel(self)
         self.message.setAccessibleName(self.tr("Form message"))
         self.message.setWordWrap(True)
@@ -104,6 +119,7 @@ class ResponseForm(QWidget):
         form.addRow(self.tr("&Risk"), risk)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
         for lab_widget in (
@@ -138,6 +154,10 @@ class ResponseForm(QWidget):
             QWidget.setTabOrder(first, second)
 
         self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.cancel_correction)
+        escape = QShortcut(QKeySequence("Escape"), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.cancel_correction)
         self.risk_basis.returnPressed.connect(self.save)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(seq), self)
@@ -160,6 +180,7 @@ class ResponseForm(QWidget):
 
     def reset(self, incident_id: str, last_type: str | None) -> None:
         """Fresh defaults: now, me, the last action type I logged."""
+        self._end_correction()
         self.incident_id = incident_id
         self.last_type = last_type or self.last_type or ActionType.SCENE.value
         self.action_type.setCurrentIndex(max(self.action_type.findData(self.last_type), 0))
@@ -186,8 +207,79 @@ class ResponseForm(QWidget):
             "risk_basis": self.risk_basis.text(),
         }
 
+    # --- correcting ---------------------------------------------------------------------------
+
+    def start_correction(self, row: dict[str, Any]) -> None:
+        """Fill the form from a stored action to correct it (the caller checked `can_edit`)."""
+        from cvi_desktop.clock import from_db
+
+        self.correcting = dict(row)
+        self.incident_id = str(row["incident_id"])
+        self.action_type.setCurrentIndex(max(self.action_type.findData(row["action_type"]), 0))
+        started = from_db(row["started_at"]) or self.ctx.now()
+        ended = from_db(row["ended_at"]) if row.get("ended_at") else None
+        self.started.setDateTime(to_qdatetime(started))
+        self.minutes.setValue(int((ended - started).total_seconds() // 60) if ended else 0)
+        self.staff_count.setValue(int(row.get("staff_count") or 1))
+        self.outcome.setCurrentIndex(max(self.outcome.findData(row.get("outcome")), 0))
+        self.mediation.setCurrentIndex(max(self.mediation.findData(row.get("mediation_result") or ""), 0))
+        self.risk.setCurrentIndex(max(self.risk.findData(row.get("retaliation_risk") or ""), 0))
+        self.risk_basis.setText(str(row.get("risk_basis") or ""))
+        self.save_button.setText(self.tr("&Save correction"))
+        self.save_button.setAccessibleName(self.tr("Save correction"))
+        self.cancel_button.show()
+        self.message.setText(
+            self.tr("Correcting the %s of %s. Only the fields you change are sent.")
+            % (label(row["action_type"]).lower(), local_hhmm(started))
+        )
+        self.action_type.setFocus()
+
+    def cancel_correction(self) -> None:
+        if self.correcting is None:
+            return
+        incident_id = self.incident_id
+        self._end_correction()
+        self.message.setText("")
+        if incident_id is not None:
+            self.reset(incident_id, self.last_type)
+
+    def _end_correction(self) -> None:
+        self.correcting = None
+        self.save_button.setText(self.tr("&Save action"))
+        self.save_button.setAccessibleName(self.tr("Save action"))
+        self.cancel_button.hide()
+
+    def changes(self) -> dict[str, Any]:
+        """The fields of the form that differ from the action being corrected."""
+        from cvi_desktop.clock import from_db
+
+        assert self.correcting is not None
+        row = self.correcting
+        new = self.data()
+        old = {
+            "action_type": row["action_type"],
+            "started_at": from_db(row["started_at"]),
+            "ended_at": from_db(row["ended_at"]) if row.get("ended_at") else None,
+            "staff_count": int(row.get("staff_count") or 1),
+            "outcome": row.get("outcome"),
+            "mediation_result": row.get("mediation_result") or None,
+            "retaliation_risk": row.get("retaliation_risk") or None,
+            "risk_basis": str(row.get("risk_basis") or ""),
+        }
+        # Whole minutes: the form shows no seconds, so an untouched time must not count as changed.
+        def same(key: str) -> bool:
+            a, b = old[key], new[key]
+            if isinstance(a, datetime) and isinstance(b, datetime):
+                return int(a.timestamp() // 60) == int(b.timestamp() // 60)
+            return a == b
+
+        return {k: new[k] for k in old if not same(k)}
+
     def save(self) -> None:
         if self.incident_id is None or not self.save_button.isEnabled():
+            return
+        if self.correcting is not None:
+            self._save_correction()
             return
         self.save_button.setEnabled(False)
         self.message.setText(self.tr("Saving…"))
@@ -197,6 +289,33 @@ class ResponseForm(QWidget):
             incident_id=self.incident_id,
             data=self.data(),
             on_success=lambda action_id: self._saved(action_id, chosen),
+            on_failure=self._failed,
+        )
+
+    def _save_correction(self) -> None:
+        assert self.correcting is not None and self.incident_id is not None
+        changes = self.changes()
+        if not changes:
+            self.message.setText(self.tr("Nothing changed: change a field, or cancel the correction."))
+            return
+        action_id = str(self.correcting["id"])
+        self.save_button.setEnabled(False)
+        self.message.setText(self.tr("Saving…"))
+
+        def done(_version: object) -> None:
+            self.save_button.setEnabled(True)
+            assert self.incident_id is not None
+            self.reset(self.incident_id, self.last_type)
+            self.message.setText(self.tr("Correction saved on this laptop."))
+            self.action_type.setFocus()
+            self.saved.emit(action_id)
+
+        operations.correct_response(
+            ctx=self.ctx,
+            incident_id=self.incident_id,
+            action_id=action_id,
+            changes=changes,
+            on_success=done,
             on_failure=self._failed,
         )
 
