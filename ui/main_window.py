@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # built (and imported) after the first frame
     from .idle_lock import IdleWatcher, LockScreen
     from .notifier import NotificationBanner, Notifier
     from .report_view import MonthlyReviewDialog
+    from .review_queue import ReviewQueueDialog
     from .session import Session
     from .sync_panel import SyncPanel
     from .team_view import TeamCaseloadDialog
@@ -64,7 +65,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.ctx = session.ctx
-        self.setWindowTitle(self.tr("cvi-desktop — %s") % session.profile)
+        self._set_title()
         self.setWindowIcon(icon("app"))
         self.setAccessibleName(self.tr("cvi-desktop main window"))
 
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self._sync_panel: SyncPanel | None = None
         self._team: TeamCaseloadDialog | None = None
         self._review: MonthlyReviewDialog | None = None
+        self._review_queue: ReviewQueueDialog | None = None
+        # Team-menu actions only a supervisor sees (the hub refuses them from anyone else).
+        self._supervisor_actions: list[QAction] = []
         self._demo = demo
         self._token_lookup = token_lookup
 
@@ -120,6 +124,8 @@ class MainWindow(QMainWindow):
             "sync": bar.addMenu(self.tr("&Sync")),
             "help": bar.addMenu(self.tr("&Help")),
         }
+        # The Team menu is the supervisor's; a worker never sees it (role from the hub).
+        self._menu["team"].menuAction().setVisible(self.ctx.supervisor)
         # The style sheet's rules that show in the first frame: the table's header and grid, the
         # status words (the rest of the sheet is for widgets built later).
         style_first_frame(self.queue.table, self.queue.count, self.status.button)
@@ -149,6 +155,7 @@ class MainWindow(QMainWindow):
             self._idle_timeout_s, parent=self, **({"monotonic": self._monotonic} if self._monotonic else {})
         )
         self._menus()
+        self.apply_identity()
         self.queue.attach_model()
         self.status.finish()
         ctx.tasks.default_failure = self._failed
@@ -160,6 +167,9 @@ class MainWindow(QMainWindow):
         ctx.events.open_incident.connect(self.open_incident)
         ctx.events.notification.connect(self._notified)
         ctx.events.data_changed.connect(self._data_changed)
+        ctx.events.identity_changed.connect(lambda _ctx: self.apply_identity())
+        ctx.events.team_changed.connect(self._load_staff)
+        self.queue.reassign_requested.connect(self.reassign)
         session.bridge.demand_failed.connect(self._sync_failed)
         session.bridge.sign_in_needed.connect(lambda _e: self.status.set_signed_in(True))
         self._idle.idle.connect(self.lock)
@@ -247,6 +257,44 @@ class MainWindow(QMainWindow):
         self._team.show()
         self._team.raise_()
 
+    @property
+    def review_queue(self) -> ReviewQueueDialog:
+        if self._review_queue is None:
+            from .review_queue import ReviewQueueDialog
+
+            self._review_queue = ReviewQueueDialog(self.ctx, self)
+            self._review_queue.open_incident.connect(self.open_incident)
+        return self._review_queue
+
+    def show_review_queue(self) -> None:
+        if not self.ctx.supervisor:
+            return
+        self.review_queue.refresh()
+        self.review_queue.show()
+        self.review_queue.raise_()
+        self.review_queue.table.setFocus()
+
+    def reassign(self, incident_id: str = "") -> None:
+        """Ctrl+R / Team → Reassign: the staff picker for this incident (the queue's current one
+        when none is given). Supervisors only."""
+        from .staff_picker import incident_words, reassign
+
+        record = self.queue.current_record()
+        if not incident_id:
+            incident_id = str(record["id"]) if record else (self._detail.incident_id if self._detail else "")
+        if record is None or str(record["id"]) != incident_id:
+            shown = self._detail.detail if self._detail is not None else None
+            record = shown.incident if shown is not None and shown.incident["id"] == incident_id else None
+        if not incident_id:
+            return
+        reassign(
+            ctx=self.ctx,
+            parent=self,
+            incident_id=incident_id,
+            current=record.get("assignee") if record else None,
+            what=incident_words(record.get("rd_number") if record else None),
+        )
+
     def show_monthly_review(self) -> None:
         if self._review is None:
             from .report_view import MonthlyReviewDialog
@@ -301,11 +349,45 @@ class MainWindow(QMainWindow):
         act("incident", self.tr("&Log a response"), "Ctrl+L", lambda: self.detail.focus_response_form())
         act("incident", self.tr("&Queue"), "Ctrl+1", lambda: self.queue.table.setFocus())
         act("incident", self.tr("&Refresh"), QKeySequence.StandardKey.Refresh, self.refresh)
-        act("team", self.tr("Team &caseload…"), "Ctrl+Shift+T", self.show_team)
-        act("team", self.tr("&Monthly review…"), "Ctrl+Shift+M", self.show_monthly_review)
+        self._supervisor_actions = [
+            act("team", self.tr("&Review queue…"), "Ctrl+Shift+R", self.show_review_queue),
+            act("team", self.tr("Rea&ssign…"), "Ctrl+R", self.reassign),
+        ]
+        self._menu["team"].addSeparator()
+        self._supervisor_actions += [
+            act("team", self.tr("Team &caseload…"), "Ctrl+Shift+T", self.show_team),
+            act("team", self.tr("&Monthly review…"), "Ctrl+Shift+M", self.show_monthly_review),
+        ]
         act("sync", self.tr("&Share now"), "Ctrl+Shift+Y", self.share_now)
         act("sync", self.tr("Sync &panel…"), "Ctrl+Shift+S", self.show_sync_panel)
         act("help", self.tr("&About cvi-desktop"), None, self._about)
+
+    def _set_title(self) -> None:
+        ctx = self.ctx
+        if ctx.identity_known:
+            role = self.tr("Supervisor") if ctx.supervisor else self.tr("Worker")
+            who = " · ".join(p for p in (ctx.display_name or ctx.actor, role, ctx.org_name) if p)
+            self.setWindowTitle(self.tr("cvi-desktop — %s") % who)
+        else:
+            self.setWindowTitle(self.tr("cvi-desktop — %s") % self.session.profile)
+
+    def apply_identity(self) -> None:
+        """Who the hub says this person is: title, status bar, and the supervisor's tools shown
+        or hidden at once (a role can change while the app runs)."""
+        supervisor = self.ctx.supervisor
+        self._set_title()
+        self.status.set_identity(self.ctx)
+        self._menu["team"].menuAction().setVisible(supervisor)
+        for action in self._supervisor_actions:
+            # Hidden actions keep their shortcuts only if enabled: disable them too.
+            action.setVisible(supervisor)
+            action.setEnabled(supervisor)
+        if not supervisor:
+            for dialog in (self._team, self._review, self._review_queue):
+                if dialog is not None:
+                    dialog.hide()
+        if self._detail is not None:
+            self._detail.apply_role()
 
     # --- start ---------------------------------------------------------------------------------
 
@@ -321,6 +403,11 @@ class MainWindow(QMainWindow):
         self.queue.apply_filters()
         operations.load_staff(ctx=self.ctx, on_success=self.queue.set_staff)
         self.status.refresh()
+
+    def _load_staff(self) -> None:
+        from . import operations
+
+        operations.load_staff(ctx=self.ctx, on_success=self.queue.set_staff)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -381,7 +468,7 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         # Nothing a worker was looking at stays on screen behind the lock.
-        for dialog in (self._sync_panel, self._team, self._review):
+        for dialog in (self._sync_panel, self._team, self._review, self._review_queue):
             if dialog is not None:
                 dialog.hide()
         self.pages.setCurrentWidget(self.lock_screen)

@@ -145,6 +145,10 @@ class IncidentQueueModel(QAbstractTableModel):
     def incident_id(self, row: int) -> str:
         return str(self._rows[row]["id"])
 
+    def record(self, row: int) -> dict[str, Any]:
+        """The loaded queue row (id, rd_number, assignee, ...) at `row`."""
+        return self._rows[row]
+
     def row_of(self, incident_id: str) -> int:
         for i, r in enumerate(self._rows):
             if r["id"] == incident_id:

@@ -51,6 +51,8 @@ RANGES = [
 class IncidentQueueView(QWidget):
     incident_activated = Signal(str)
     current_changed = Signal(str)
+    # Right-click → Reassign (supervisors): the main window opens the staff picker for it.
+    reassign_requested = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,6 +117,8 @@ class IncidentQueueView(QWidget):
         self._set_widths()
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
+        # A context menu (Open, Reassign for supervisors); set up with the model, after the
+        # first frame, since naming its policy builds PySide6's `Qt` namespace.
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -172,6 +176,8 @@ class IncidentQueueView(QWidget):
         header.setSortIndicator(DEFAULT_SORT_COLUMN, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         model.total_changed.connect(self._show_count)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         model.modelReset.connect(self._restore_selection)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
@@ -252,6 +258,31 @@ class IncidentQueueView(QWidget):
 
         if index.isValid() and self._model is not None:
             self.incident_activated.emit(str(index.data(ID_ROLE)))
+
+    def current_record(self) -> dict[str, Any] | None:
+        """The selected incident's queue row, if any."""
+        index = self.table.currentIndex()
+        if self._model is None or not index.isValid() or index.row() >= self._model.loaded():
+            return None
+        return self._model.record(index.row())
+
+    def _context_menu(self, pos: Any) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        from .queue_model import ID_ROLE
+
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.setCurrentIndex(index)
+        incident_id = str(index.data(ID_ROLE))
+        menu = QMenu(self)
+        menu.addAction(self.tr("&Open incident"), lambda: self.incident_activated.emit(incident_id))
+        if self.ctx.supervisor:
+            menu.addAction(
+                self.tr("Rea&ssign…") + "\tCtrl+R", lambda: self.reassign_requested.emit(incident_id)
+            )
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         from .queue_model import ID_ROLE
