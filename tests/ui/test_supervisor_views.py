@@ -123,14 +123,18 @@ def test_team_caseload_worst_first_with_the_overdue_list(seeded, qtbot, probe):
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         dialog.show()
 
-    # Luis first: an overdue follow-up outweighs Dana's two open incidents.
+    # Luis first: an overdue follow-up outweighs Dana's two open incidents. Columns: open, due in
+    # the next 7 days, overdue, median response this (November) month, laptop last synced.
     assert cells(dialog.staff_table) == [
-        ["Luis Worker", "Worker", "1", "1"],
-        ["Dana Jackson", "Worker", "2", "0"],
-        ["Renee Sup", "Supervisor", "0", "0"],
+        ["Luis Worker", "Worker", "1", "1", "1", "—", "never"],
+        ["Dana Jackson", "Worker", "2", "0", "0", "—", "never"],
+        ["Renee Sup", "Supervisor", "0", "0", "0", "—", "never"],
     ]
-    assert dialog.staff_table.item(0, 3).font().bold()
-    assert not dialog.staff_table.item(1, 3).font().bold()
+    assert dialog.staff_table.item(0, 4).font().bold()
+    assert not dialog.staff_table.item(1, 4).font().bold()
+    # The first person's open incidents are listed under the caseload.
+    assert dialog.incidents_title.text() == "Open incidents of Luis Worker"
+    assert [r["id"] for r in dialog.incidents_table.rows] == [ids["a"]]
     assert cells(dialog.overdue_table) == [
         ["2026-10-30 10:00", "2 d 3 h", "Visit", "Luis Worker", "AB000001", "011"]
     ]
@@ -163,7 +167,7 @@ def test_team_caseload_worst_first_with_the_overdue_list(seeded, qtbot, probe):
     ).result(10)
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         session.events.data_changed.emit(ids["a"])
-    assert cells(dialog.staff_table)[0] == ["Dana Jackson", "Worker", "2", "0"]
+    assert cells(dialog.staff_table)[0] == ["Dana Jackson", "Worker", "2", "0", "0", "—", "never"]
     assert dialog.summary.text().startswith("3 staff · 3 open incidents · 0 follow-ups overdue")
     assert dialog.overdue_table.rowCount() == 0 and dialog.overdue_table.isHidden()
     assert not dialog.no_overdue.isHidden()
