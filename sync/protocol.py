@@ -35,6 +35,7 @@ from .wire_models import (
     CpdIncident,
     District,
     FollowupTimeliness,
+    IncidentS,
     Instant,
     OrgAction,
     OrgFollowup,
@@ -54,7 +55,7 @@ from .wire_models import Strict_ as _Strict
 
 __all__ = [
     "DATA_MODELS", "ActionS", "Beat", "Count", "CpdIncident", "District", "FollowupTimeliness",
-    "Instant", "OrgAction", "OrgFollowup", "OrgIncident", "OrgReferral", "OrgReview", "RdNumber",
+    "IncidentS", "Instant", "OrgAction", "OrgFollowup", "OrgIncident", "OrgReferral", "OrgReview", "RdNumber",
     "RecordId", "RecordRef", "ReferralS", "ResponseRecordData", "Sha256", "StaffId", "Version",
 ]
 
