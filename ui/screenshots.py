@@ -1,6 +1,10 @@
 """Render the main screens offscreen from a running demo and save PNGs (docs/screenshots).
 
-QT_QPA_PLATFORM=offscreen python -m ui.screenshots docs/screenshots
+QT_QPA_PLATFORM=offscreen python -m ui.screenshots docs/screenshots [WIDTHxHEIGHT]
+
+The window is the given size (default 1366x768, a common laptop screen; check 1024x700 too).
+A second profile, a worker's on "another laptop", logs a response through the same hub, so the
+team screens show a teammate's record arriving by sync, as they would in use.
 """
 
 from __future__ import annotations
@@ -8,13 +12,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def main(out: Path) -> int:
+def main(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
     import keyring
     import keyring.backend
 
@@ -54,15 +59,18 @@ def main(out: Path) -> int:
     home = Path(tempfile.mkdtemp(prefix="cvi-shots-"))
     hub = demo_mode.start_hub()
     set_token("demo", hub.staff_token)
-    session = Session("demo", home=home, actor=demo_mode.DEMO_STAFF, role="supervisor")
+    teammate_token = add_team(hub.folder / "hub.sqlite3")
+    session = Session("demo", home=home, actor=demo_mode.DEMO_STAFF)
     session.open_blocking()
     session.tasks.store_op(lambda s: demo_mode.seed_profile(s, hub, datetime.now(UTC))).result(120)
     session.connect_hub(hub.url, debounce=600)
     window = MainWindow(session, idle_timeout_s=0, demo=True)
-    window.resize(1360, 860)
+    window.resize(*size)
     window.start()
     window.show()
     wait_until(lambda: window.queue.model.total is not None)
+    # The hub says who this is (a supervisor) on the first sync; the Team menu appears then.
+    wait_until(lambda: session.ctx.identity_known, 15_000)
     import random
 
     incident = demo_mode.post_notification(
@@ -98,6 +106,7 @@ def main(out: Path) -> int:
     shot(window, "05-people-and-notes-private.png")
     window.detail.show_tab(window.detail.cpd)
     shot(window, "06-what-cpd-will-see.png")
+    team_shots(window, session, hub, home, teammate_token, shot, size)
     # Work saved while the hub is down, so the sync panel has something to show: the hub goes
     # away, two changes are saved, and the automatic sync tries and fails quietly (as it does).
     from cvi_desktop.services import casework, responses
@@ -124,6 +133,7 @@ def main(out: Path) -> int:
     dialog = SignInDialog(
         session.tasks, checker=check_hub, save_token=save_sign_in, saved_token=saved_token, home=home
     )
+    dialog.profile.setCurrentText("demo")
     dialog.url.setText("https://hub.example.org")
     dialog.show()
     shot(dialog, "09-sign-in.png")
@@ -144,5 +154,94 @@ def main(out: Path) -> int:
     return 0
 
 
+def add_team(hub_db: Path) -> str:
+    """The demo organisation's staff on the hub (as its admin would add them), and a token for
+    Dana Jackson's laptop."""
+    from cvi_desktop.demo import DEMO_STAFF
+    from sync.hub import admin
+
+    from . import demo_mode
+
+    for staff_id, name, role in DEMO_STAFF:
+        admin.add_staff(hub_db, demo_mode.DEMO_ORG, staff_id, name, role)
+    return admin.create_token(hub_db, "staff", org_id=demo_mode.DEMO_ORG, staff_id="w-jackson", label="Dana")
+
+
+def team_shots(
+    window: Any, session: Any, hub: Any, home: Path, token: str, shot: Any, size: tuple[int, int]
+) -> None:
+    """14: the review queue; 15: a teammate's response arriving in the open incident; 11: the
+    team caseload. Dana's laptop is a second profile syncing through the same hub."""
+    from cvi_desktop.services import responses
+    from sync.credentials import set_token
+
+    from .launcher import wait_until
+    from .session import Session
+
+    set_token("dana", token)
+    dana = Session("dana", home=home, actor="w-jackson")
+    dana.open_blocking()
+    dana.connect_hub(hub.url, debounce=0.3)
+    chosen = window.detail.incident_id
+    wait_until(
+        lambda: dana.tasks.store_op(
+            lambda s: s.scalar("SELECT count(*) FROM incidents WHERE id = ?", [chosen])
+        ).result(5) == 1,
+        20_000,
+    )
+    dana.tasks.store_op(
+        lambda s: responses.log_action(
+            s,
+            {"incident_id": chosen, "action_type": "hospital", "staff_count": 2,
+             "started_at": datetime.now(UTC) - timedelta(minutes=40),
+             "ended_at": datetime.now(UTC) - timedelta(minutes=10)},
+        )
+    ).result(10)
+    arrived: list[tuple[str, ...]] = []
+    session.bridge.team_records.connect(arrived.append)
+    dana.bridge.request_sync()
+    wait_until(lambda: False, 1500)
+    session.bridge.request_sync()
+    wait_until(lambda: any(chosen in ids for ids in arrived), 20_000)
+    detail = window.detail
+    wait_until(lambda: any(r.get("origin") == "team" for r in detail.responses.log.rows), 5000)
+    detail.show_tab(detail.responses)
+    row = next(i for i, r in enumerate(detail.responses.log.rows) if r.get("origin") == "team")
+    detail.responses.log.selectRow(row)
+    # The log is under the form: give the detail more room and scroll to it, as a person would
+    # to read what arrived.
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([sum(sizes) * 3 // 10, sum(sizes) * 7 // 10])
+    wait_until(lambda: False, 200)
+    area = detail._scrolled[detail.responses]
+    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    shot(window, "15-teammate-response.png")
+    window.splitter.setSizes(sizes)
+
+    queue = window.review_queue
+    queue.resize(min(1000, size[0] - 24), min(640, size[1] - 40))
+    window.show_review_queue()
+    wait_until(lambda: queue.snapshot is not None and queue.preview is not None, 10_000)
+    ids = [r["incident_id"] for r in queue.table.rows]
+    if chosen in ids:
+        queue.table.selectRow(ids.index(chosen))
+        wait_until(lambda: queue.preview is not None and queue.preview.incident_id == chosen, 5000)
+    queue.comment.setPlainText("Add the time you reached the hospital.")
+    shot(queue, "14-review-queue.png")
+    queue.hide()
+
+    window.show_team()
+    team = window._team
+    team.resize(min(960, size[0] - 24), min(680, size[1] - 40))
+    wait_until(lambda: team.snapshot is not None, 10_000)
+    wait_until(lambda: False, 300)
+    shot(team, "11-team-caseload.png")
+    team.hide()
+    dana.close()
+
+
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    wanted = sys.argv[2] if len(sys.argv) > 2 else "1366x768"
+    width, height = (int(n) for n in wanted.lower().split("x"))
+    raise SystemExit(main(folder, (width, height)))
