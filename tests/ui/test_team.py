@@ -419,3 +419,35 @@ def test_review_banner_tells_the_worker(make_session, make_window, manual_clock,
     ).result(10)
     session.events.data_changed.emit(incident_id)
     qtbot.waitUntil(lambda: banner.text().startswith("Changed since approval — review again"), timeout=5000)
+
+
+def test_correct_a_response_sends_only_what_changed(make_session, make_window, manual_clock, qtbot):
+    session = make_session(clock=manual_clock)
+    become(session, SUPERVISOR)
+
+    def seed(s):
+        incident_id = seed_incidents(s, 1)[0]
+        action_id = responses.log_action(
+            s, {"incident_id": incident_id, "action_type": "hospital", "started_at": s.now()}
+        )
+        return incident_id, action_id
+
+    incident_id, action_id = session.tasks.store_op(seed).result(30)
+    window = make_window(session)
+    window.open_incident(incident_id)
+    tab = window.detail.responses
+    qtbot.waitUntil(lambda: tab.log.rowCount() == 1, timeout=5000)
+    tab.log.selectRow(0)
+    assert tab.correct.isEnabled()
+    qtbot.mouseClick(tab.correct, Qt.MouseButton.LeftButton)
+    form = tab.form
+    assert form.correcting is not None and form.save_button.text() == "&Save correction"
+    assert form.changes() == {}
+    form.outcome.setCurrentIndex(form.outcome.findData("partial"))
+    assert form.changes() == {"outcome": "partial"}
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save()
+    row = session.tasks.store_op(lambda s: responses.get(s, action_id)).result(5)
+    assert (row["outcome"], row["version"]) == ("partial", 2)
+    assert form.correcting is None
+    qtbot.waitUntil(lambda: tab.log.item(0, 8).text() == "2", timeout=5000)
