@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, outbox
+from .cli_team import add_team_commands
 from .clock import system_clock
 from .errors import CviError, DatabaseTooNew, KeyringUnavailable, ValidationError
 from .paths import data_home, database_path, profile_dir
@@ -31,6 +32,8 @@ DEMO_MARKER = "DEMO-PROFILE"
 
 
 def _open(args: argparse.Namespace) -> Store:
+    # Records carry the staff id the hub gave this profile (the store takes it from there);
+    # --actor or the profile name only until the first sync.
     return open_profile(args.profile, home=args.home, actor=args.actor or args.profile)
 
 
@@ -145,6 +148,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
 
     doc = commands.add_parser("doctor", help="where the data is, schema, keyring, outbox")
     doc.set_defaults(handler=cmd_doctor)
+    add_team_commands(commands, _open)
     return parser, commands
 
 

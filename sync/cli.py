@@ -56,6 +56,11 @@ def _printer(event: ev.SyncEvent) -> None:
         _say(f"  set aside: {event.kind} {event.record_id} v{event.version} ({event.reason})")
     elif isinstance(event, ev.NotificationReceived):
         _say(f"  new incident {event.incident_id}")
+    elif isinstance(event, ev.TeamRecordsReceived):
+        _say(f"  teammates' records arrived for {len(event.incident_ids)} incident(s)")
+    elif isinstance(event, ev.IdentityChanged):
+        me = event.identity
+        _say(f"  signed in as {me.get('display_name') or me.get('staff_id')} ({me.get('role')})")
     elif isinstance(event, ev.HubRestored):
         _say(f"  the hub was restored from a backup; sending {event.requeued} records again")
 

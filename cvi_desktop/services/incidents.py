@@ -13,6 +13,7 @@ from .. import outbox
 from ..clock import to_db
 from ..domain import IncidentFacts, IncidentStatus, Source, ThemeTag, enum_list, enum_value, new_id
 from ..errors import NotFound, StaleVersion, ValidationError
+from ..fields import RD_NUMBER
 from ..sharing import Audience, RecordKind, org_incident
 from ..store.database import Store
 from .audit import audit
@@ -39,6 +40,25 @@ def get(store: Store, incident_id: str) -> dict[str, Any]:
     if row is None:
         raise NotFound("incident", incident_id)
     return row
+
+
+def find(store: Store, ref: str) -> dict[str, Any]:
+    """An incident by its id, a unique prefix of its id (at least 4 characters), or its RD number
+    (the newest such incident) — what a person types at a command line."""
+    text = str(ref).strip()
+    found = store.one("SELECT * FROM incidents WHERE id = ?", [text])
+    if found is None and RD_NUMBER.match(text.upper()):
+        found = store.one("SELECT * FROM incidents WHERE rd_number = ? ORDER BY occurred_at DESC LIMIT 1",
+                          [text.upper()])
+    if found is None and len(text) >= 4:
+        matches = store.rows("SELECT * FROM incidents WHERE id LIKE ? || '%' ESCAPE '\\' LIMIT 2",
+                             [text.replace("%", "\\%").replace("_", "\\_")])
+        if len(matches) > 1:
+            raise ValidationError("incident", f"{text!r} matches more than one incident; give more of its id")
+        found = matches[0] if matches else None
+    if found is None:
+        raise NotFound("incident", text)
+    return found
 
 
 def _keep_version(store: Store, db: Database, incident_id: str, version: int, facts: dict[str, Any],

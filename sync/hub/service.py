@@ -515,7 +515,14 @@ def _may_correct(conn: sqlite3.Connection, principal: Principal, rec: PushRecord
         # Nothing earlier on the hub (it arrived first), or pushed before authors were kept:
         # there is no one to protect it for.
         return True
-    return principal.staff_id is not None and principal.staff_id in (previous, first)
+    allowed = {previous, first}
+    if rec.kind is RecordKind.FOLLOWUP:
+        # The person a follow-up is assigned to does it, so they may record that it is done.
+        latest = _current(conn, principal.org_id or "", rec.audience.value, rec.kind.value, rec.id,
+                          exclude_version=rec.version)
+        if latest is not None:
+            allowed.add(json.loads(latest["data"]).get("assignee"))
+    return principal.staff_id is not None and principal.staff_id in allowed
 
 
 def _incident_owned(

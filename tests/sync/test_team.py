@@ -230,3 +230,21 @@ def test_pull_is_idempotent_and_keeps_local_private_columns(laptops: dict[str, A
     sync(w1)
     assert w1.store.rows("SELECT * FROM response_actions ORDER BY id") == before
     assert w1.store.scalar("SELECT count(*) FROM reviews") == 0
+
+
+def test_the_assignee_of_a_follow_up_completes_it(laptops: dict[str, Any], hub: Any) -> None:
+    from cvi_desktop.services import casework
+
+    sup, w1, w2 = laptops["sup"], laptops["w1"], laptops["w2"]
+    incident = h.notify(hub.url, hub.cpd)
+    sync(sup)
+    followup = casework.schedule_followup(sup.store, {"incident_id": incident, "assignee": "w1",
+                                                      "due_at": sup.store.now().isoformat(), "kind": "call"})
+    sync(sup, w1, w2)
+    assert casework.complete_followup(w1.store, followup, result="Reached the family") == 2
+    sync(w1, sup)
+    assert outbox.counts(w1.store)["quarantined"] == 0
+    [done] = casework.followups_for(sup.store, incident)
+    assert done["version"] == 2 and done["done_at"] is not None and done["recorded_by"] == "sup1"
+    with pytest.raises(Exception, match="Only the person"):
+        casework.complete_followup(w2.store, followup, result="not mine")
