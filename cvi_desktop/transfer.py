@@ -16,11 +16,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import fields as F
 from .clock import CHICAGO
 from .errors import CviError, NotFound, ValidationError
 from .services import incidents, responses
 from .services.audit import audit
 from .store.database import Store
+from .vocab import RecordKind
 
 TIME_FIELDS = ("occurred_at", "cpd_notified_at", "org_received_at", "started_at", "ended_at")
 LIST_FIELDS = ("victim_age_bands", "themes", "staff_ids")
@@ -119,22 +121,31 @@ def _incident_by_rd(store: Store, rd: object) -> str:
 
 # --- export ----------------------------------------------------------------------------------
 
+def _columns(kind: RecordKind, *shares: F.Share, alias: str = "") -> list[str]:
+    prefix = f"{alias}." if alias else ""
+    return [f"{prefix}{name}" for name in F.names(F.RECORDS[kind], *shares)]
+
+
+# The columns come from the field table: S and O fields by default (this organisation's own
+# data), L fields only when asked for with a reason.
 EXPORTS = {
     "incidents": (
-        "SELECT id, source, rd_number, incident_type, occurred_at, cpd_notified_at, org_received_at, "
-        "district, beat, community_area, location_type, block, victims_total, victims_fatal, "
-        "victims_nonfatal, victim_age_bands, status, assignee, version FROM incidents ORDER BY occurred_at"
+        f"SELECT {', '.join(_columns(RecordKind.INCIDENT, F.Share.S, F.Share.O))} FROM incidents "
+        "ORDER BY occurred_at"
     ),
     "actions": (
-        "SELECT a.id, a.incident_id, i.rd_number, a.action_type, a.started_at, a.ended_at, a.staff_count, "
-        "a.outcome, a.mediation_result, a.retaliation_risk, a.device_recorded_at FROM response_actions a "
-        "JOIN incidents i ON i.id = a.incident_id ORDER BY a.started_at"
+        f"SELECT {', '.join(_columns(RecordKind.RESPONSE_ACTION, F.Share.S, F.Share.O, alias='a'))}, "
+        "i.rd_number, a.recorded_by FROM response_actions a JOIN incidents i ON i.id = a.incident_id "
+        "ORDER BY a.started_at"
     ),
 }
+_PRIVATE_TABLES = {"incidents": (RecordKind.INCIDENT, "incidents"),
+                   "actions": (RecordKind.RESPONSE_ACTION, "response_actions")}
 # Private (share class L) columns are added only when asked for, with a reason for the audit log.
 PRIVATE_EXPORTS = {
-    "incidents": ("SELECT id, latitude, longitude FROM incidents", ("latitude", "longitude")),
-    "actions": ("SELECT id, risk_basis FROM response_actions", ("risk_basis",)),
+    what: (f"SELECT id, {', '.join(_columns(kind, F.Share.L))} FROM {table}",
+           tuple(_columns(kind, F.Share.L)))
+    for what, (kind, table) in _PRIVATE_TABLES.items()
 }
 
 

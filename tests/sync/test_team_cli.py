@@ -27,7 +27,8 @@ def test_notification_to_cpd_through_the_command_line(tmp_path, hub, team, memor
     for profile in ("ana", "renee"):
         out = run(capsys, tmp_path, profile, "sync", "--once", "--hub", hub.url)
         assert "Synced" in out
-    assert "w1" in run(capsys, tmp_path, "ana", "whoami") and "worker" in run(capsys, tmp_path, "ana", "whoami")
+    who = run(capsys, tmp_path, "ana", "whoami")
+    assert "w1" in who and "worker" in who
     assert "supervisor" in run(capsys, tmp_path, "renee", "whoami")
 
     # A worker cannot review, even offline; the supervisor assigns by a prefix of the id.
