@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import traceback
 from dataclasses import dataclass
+from functools import cache
 
 from PySide6.QtCore import QCoreApplication
 
@@ -37,21 +38,27 @@ class Explained:
     kind: str = "error"
 
 
-# Field names whose values never leave the laptop; scrubbed from any detail text.
-PRIVATE_FIELDS = (
-    "first_name",
-    "last_name",
-    "phone",
-    "handle",
-    "address",
-    "body",
-    "risk_basis",
-    "latitude",
-    "longitude",
-    "token",
-    "password",
-    "key",
-)
+# Secrets that are no record field; every share-class L field name comes from the field table.
+SECRET_NAMES = ("token", "password", "key")
+
+
+@cache
+def private_fields() -> tuple[str, ...]:
+    """Field names whose values never leave the laptop, scrubbed from any detail text. Built on
+    first use: the field table loads the domain's vocabularies, which the first frame does not
+    need."""
+    from cvi_desktop.fields import private_field_names
+
+    return (*private_field_names(), *SECRET_NAMES)
+
+
+@cache
+def _field_value() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in private_fields())
+    return re.compile(
+        rf"""(?P<name>['"]?(?:{names})['"]?\s*[:=]\s*)(?P<value>'[^']*'|"[^"]*"|[^\s,}}\]]+)"""
+    )
+
 
 _SECRETS = [
     (re.compile(r"cvi_[A-Za-z0-9_\-]{8,}"), "cvi_…[token removed]"),
@@ -60,12 +67,6 @@ _SECRETS = [
     (re.compile(r"\b[0-9a-f]{64}\b"), "[key removed]"),
     (re.compile(r"x'[0-9a-fA-F]+'"), "x'[key removed]'"),
 ]
-_PRIVATE_NAMES = "|".join(PRIVATE_FIELDS)
-_FIELD_VALUE = re.compile(
-    rf"""(?P<name>['"]?(?:{_PRIVATE_NAMES})['"]?\s*[:=]\s*)(?P<value>'[^']*'|"[^"]*"|[^\s,}}\]]+)"""
-)
-
-
 def scrub(text: str, extra_secrets: tuple[str, ...] = ()) -> str:
     """Remove tokens, keys and private field values from text meant for people or logs."""
     for secret in extra_secrets:
@@ -73,7 +74,7 @@ def scrub(text: str, extra_secrets: tuple[str, ...] = ()) -> str:
             text = text.replace(secret, "[removed]")
     for pattern, repl in _SECRETS:
         text = pattern.sub(repl, text)
-    return _FIELD_VALUE.sub(lambda m: m.group("name") + "[private]", text)
+    return _field_value().sub(lambda m: m.group("name") + "[private]", text)
 
 
 def _details(exc: BaseException) -> str:

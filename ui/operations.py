@@ -184,10 +184,14 @@ def review_incident(
     incident_id: str,
     state: str,
     comment: str = "",
+    covers: list[dict[str, Any]] | None = None,
     on_success: Done = None,
     on_failure: Failed = None,
 ) -> None:
-    data = {"incident_id": incident_id, "state": state, "comment": comment}
+    """`covers`: the records the supervisor was shown; the core refuses if they changed since."""
+    data: dict[str, Any] = {"incident_id": incident_id, "state": state, "comment": comment}
+    if covers is not None:
+        data["covers"] = covers
     _write(ctx, incident_id, lambda s: reviews.review(s, data), on_success, on_failure)
 
 

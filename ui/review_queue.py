@@ -479,6 +479,9 @@ class ReviewQueueDialog(QDialog):
             incident_id=incident_id,
             state=state,
             comment=comment,
+            # What was shown, so a record that arrived since is never approved unseen.
+            covers=(self.preview.covers if self.preview is not None
+                    and self.preview.incident_id == incident_id else None),
             on_success=saved,
             on_failure=failed,
         )

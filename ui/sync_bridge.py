@@ -217,20 +217,20 @@ def build_service(
 ) -> Any:
     """The profile's sync service (worker + live listener), wired to the bridge.
 
-    The engine gets a `WriterThreadStore`: its SQL runs on the writer thread, so the store
-    keeps one thread and the GUI thread never waits on the network.
+    The engine holds no store: each time it needs one it hands a whole core function to the
+    store thread (`tasks.store_call`, Datasette's `execute_write_fn`), so the store keeps one
+    thread, a sync never holds it between statements, and the GUI never waits on the network.
     """
     from sync.client import HubClient
     from sync.credentials import keyring_token_source
     from sync.engine import SyncEngine, SyncService
 
-    from .writer_store import WriterThreadStore
-
     engine = SyncEngine(
-        WriterThreadStore(tasks),
+        None,
         HubClient(hub_url, keyring_token_source(profile)),  # type: ignore[arg-type]
         clock=clock,
         listeners=[bridge.listener],
+        run=tasks.store_call,
     )
     options: dict[str, Any] = {"live": live}
     if interval is not None:

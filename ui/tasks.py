@@ -11,8 +11,8 @@ which raises if anything touches it from the GUI thread.
 
 A session (and so a task manager) is made before the main window's first frame, which asks
 nothing of either: the two thread pools (and `concurrent.futures`, with the logging it imports)
-start on first use, which is after that frame. The store as the sync engine sees it, from its
-own threads, is in `ui.writer_store`.
+start on first use, which is after that frame. The sync engine, on its own threads, reaches the
+store only through `store_call`: one whole core function at a time, run on the store thread.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Any
 from .. import outbox
 from ..clock import to_db
 from ..domain import Review, ReviewState
-from ..errors import PermissionRefused
+from ..errors import PermissionRefused, ValidationError
 from ..sharing import Audience, RecordKind, org_review, response_record
 from ..store.database import Store
 from .audit import audit
@@ -60,8 +60,13 @@ def _key(ref: Mapping[str, Any]) -> tuple[str, str, int]:
 
 def review(store: Store, data: Mapping[str, Any]) -> str:
     """Record a review of what the incident holds now; on approval, freeze the CPD response
-    record from exactly the covered records in the same transaction."""
+    record from exactly the covered records in the same transaction.
+
+    `data["covers"]`, when given, is what the supervisor was shown (`preview(...)["covers"]`):
+    if a teammate's record arrived or changed since, nothing is saved and the error says to
+    look again, so nothing is ever approved unseen."""
     item = Review.from_input(data)
+    shown = data.get("covers")
     if not may_supervise(store):
         raise PermissionRefused("Only a supervisor can review responses.")
     terms = agreement(store)
@@ -70,6 +75,9 @@ def review(store: Store, data: Mapping[str, Any]) -> str:
         incident = get_incident(store, item.incident_id)
         covers = [{"kind": r["kind"], "id": r["id"], "version": r["version"]}
                   for r in covered_refs(store, item.incident_id)]
+        if shown is not None and {_key(r) for r in shown} != {_key(r) for r in covers}:
+            raise ValidationError("covers", "the incident's records changed since you looked; "
+                                            "review what it holds now")
         db.execute(
             "INSERT INTO reviews (id, incident_id, state, comment, reviewer, created_at, covers) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -248,3 +248,20 @@ def test_the_assignee_of_a_follow_up_completes_it(laptops: dict[str, Any], hub: 
     assert done["version"] == 2 and done["done_at"] is not None and done["recorded_by"] == "sup1"
     with pytest.raises(Exception, match="Only the person"):
         casework.complete_followup(w2.store, followup, result="not mine")
+
+
+def test_an_approval_refuses_records_it_did_not_show(laptops: dict[str, Any], hub: Any) -> None:
+    sup, w1 = laptops["sup"], laptops["w1"]
+    incident = h.notify(hub.url, hub.cpd)
+    sync(sup, w1)
+    hospital(w1, incident)
+    sync(w1, sup)
+    shown = reviews.preview(sup.store, incident)["covers"]
+    hospital(w1, incident, action_type="family_engagement")  # arrives while the supervisor reads
+    sync(w1, sup)
+    with pytest.raises(Exception, match="changed since you looked"):
+        reviews.review(sup.store, {"incident_id": incident, "state": "approved", "covers": shown})
+    assert sup.store.scalar("SELECT count(*) FROM reviews WHERE incident_id = ?", [incident]) == 0
+    fresh = reviews.preview(sup.store, incident)["covers"]
+    reviews.review(sup.store, {"incident_id": incident, "state": "approved", "covers": fresh})
+    assert reviews.status(sup.store, incident)["state"] == "approved"
