@@ -21,6 +21,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	scripts/with-keyring.sh --optional $(PY) bench/store_bench.py
 	scripts/with-keyring.sh --optional $(PY) bench/sync_bench.py
+	scripts/with-keyring.sh --optional $(PY) bench/team_bench.py
 	QT_QPA_PLATFORM=offscreen scripts/with-keyring.sh --optional $(PY) bench/ui_bench.py
 
 # A one-folder app in dist/cvi-desktop/ (see build.spec); check it with

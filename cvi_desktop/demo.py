@@ -1,8 +1,13 @@
-"""A realistic demo dataset: a small team covering three districts, a month of notifications,
-responses, referrals, follow-ups, a few private notes, and reviews in every state.
+"""The demo team's people, and a standalone demo dataset for `cvi-desktop demo`.
 
-Everything goes through the same services a worker uses, so the demo also fills the outbox
-exactly as real work would. Names in the demo are invented.
+`DEMO_STAFF` is the demo organisation's staff list: the supervisor Renee Williams and her four
+workers. `make run` (the desktop's `--demo`) puts them on the demo hub and simulates the workers
+as laptops of their own (`sync.demo_team`), so their work reaches the demo laptop by sync.
+
+`seed_demo` is for the CLI's offline, hub-less demo profile only: a small team covering three
+districts, a month of notifications, responses, referrals, follow-ups, a few private notes, and
+reviews in every state, all on one laptop. Everything goes through the same services a worker
+uses, so it also fills the outbox exactly as real work would. Names in the demo are invented.
 """
 
 from __future__ import annotations

@@ -1,128 +1,117 @@
-"""`--demo`: a whole working loop on one laptop, for newcomers.
+"""`--demo`: the demo laptop is one member of a team, for newcomers.
 
-Starts the reference hub in-process on 127.0.0.1 with a demo organisation covering the demo
-districts, seeds the demo profile (`cvi_desktop.demo.seed_demo`), tells the hub about the seeded
-incidents as CPD would have, signs the app in (token in the keyring) and, every few minutes,
-posts a fresh CPD notification so the bell rings. CPD's side is simulated in-process through the
-hub's own service functions; the app itself only ever talks to the hub through `sync`.
+Starts the reference hub in-process on 127.0.0.1 with a demo organisation and its staff list:
+the person at this laptop is the supervisor, Renee Williams (`s-williams`); her workers Luis
+Ortiz, Dana Jackson, Terrell Price and Mai Nguyen are simulated by `sync.demo_team.DemoTeam` as
+headless laptops of their own (own encrypted store, token and sync engine). Before the window
+opens, the team back-fills about a month of work through the hub; the demo profile itself is
+left empty, so its first sync pulls the team's history, with the last two days waiting for
+review. While the demo runs, the team takes steps on a background thread (never the GUI
+thread): within the first minute a teammate responds to a fresh incident, and a response marked
+"has issues" here is corrected by its author a little later and comes back to the review queue.
+The launcher posts a fresh CPD notification every few minutes, and a teammate picks it up.
+CPD's side is simulated in-process through the hub's own service functions; the app itself only
+ever talks to the hub through `sync`.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import tempfile
-import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cvi_desktop.store import Store
+from sync import demo_team
 
-DEMO_ORG = "demo-outreach"
-DEMO_STAFF = "s-williams"
-DISTRICTS = {
-    "007": ("0711", "0722", "0735"),
-    "011": ("1112", "1123", "1134"),
-    "015": ("1511", "1522", "1533"),
-}
-RD_LETTERS = "ABCDEFGHJKLMNPRSTVWXYZ"
-TYPES = ("nonfatal_shooting", "nonfatal_shooting", "fatal_shooting", "shots_fired_no_injury")
+log = logging.getLogger(__name__)
+
+DEMO_ORG = demo_team.DEMO_ORG
+DEMO_STAFF = demo_team.SUPERVISOR
+DISTRICTS = demo_team.DISTRICTS
+TEAM_STEP_SECONDS = 3.0  # how often the simulated teammates sync and act
+
+
+class TeamRunner:
+    """Steps the simulated team on its own daemon thread until stopped."""
+
+    def __init__(self, team: demo_team.DemoTeam, every: float = TEAM_STEP_SECONDS) -> None:
+        self.team = team
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cvi-demo-team", daemon=True)
+
+    def start(self) -> TeamRunner:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                for line in self.team.step(datetime.now(UTC)):
+                    log.info("demo team: %s", line)
+            except Exception:  # noqa: BLE001 - the demo window must outlive a bad tick
+                log.warning("demo team step failed", exc_info=True)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
 
 @dataclass
 class DemoHub:
     server: Any  # sync.hub.server.HubServer
-    staff_token: str
+    staff_token: str  # the demo laptop's: the supervisor's
     folder: Path
+    team: demo_team.DemoTeam | None = None
+    runner: TeamRunner | None = None
+    teammate_tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
         return str(self.server.url)
 
     def stop(self) -> None:
+        # The team first: its laptops talk to the hub until their thread ends.
+        if self.runner is not None:
+            self.runner.stop()
+            self.runner = None
+        if self.team is not None:
+            self.team.close()
+            self.team = None
         self.server.stop()
 
 
-def start_hub(folder: Path | None = None) -> DemoHub:
-    from sync.hub import admin
-    from sync.hub.server import HubServer
-
+def start_hub(folder: Path | None = None, *, team: bool = True, live: bool = True,
+              seed: int = 2023) -> DemoHub:
+    """The demo hub with its organisation; with `team`, the simulated teammates back-fill a
+    month of history through it, and with `live` they keep working on a background thread."""
     folder = folder or Path(tempfile.mkdtemp(prefix="cvi-demo-hub-"))
-    db = folder / "hub.sqlite3"
-    admin.create_org(db, DEMO_ORG, "Demo Outreach Collective")
-    for district in DISTRICTS:
-        admin.add_coverage(db, DEMO_ORG, district)
-    token = admin.create_token(db, "supervisor", org_id=DEMO_ORG, staff_id=DEMO_STAFF, label="demo laptop")
-    server = HubServer(db).start()
-    return DemoHub(server, token, folder)
+    server, org = demo_team.start_demo_hub(folder)
+    hub = DemoHub(server, org.supervisor_token, folder, teammate_tokens=dict(org.tokens))
+    if team:
+        hub.team = demo_team.DemoTeam(server, org, folder, seed=seed)
+        hub.team.back_fill(datetime.now(UTC))
+        if live:
+            hub.runner = TeamRunner(hub.team).start()
+    return hub
 
 
 def notification(rng: random.Random, now: datetime, incident_id: str | None = None) -> dict[str, Any]:
-    district = rng.choice(sorted(DISTRICTS))
-    kind = rng.choice(TYPES)
-    fatal = 1 if kind == "fatal_shooting" else 0
-    nonfatal = rng.randint(1, 2) if kind == "nonfatal_shooting" else 0
-    occurred = now - timedelta(minutes=rng.randint(8, 25))
-    return {
-        "id": incident_id or str(uuid.uuid4()),
-        "rd_number": rng.choice(RD_LETTERS) + rng.choice(RD_LETTERS) + f"{rng.randint(0, 999999):06d}",
-        "incident_type": kind,
-        "occurred_at": occurred.isoformat(),
-        "cpd_notified_at": (occurred + timedelta(minutes=4)).isoformat(),
-        "district": district,
-        "beat": rng.choice(DISTRICTS[district]),
-        "location_type": rng.choice(("street", "residence", "vehicle", "park")),
-        "victims_total": fatal + nonfatal,
-        "victims_fatal": fatal,
-        "victims_nonfatal": nonfatal,
-        "victim_age_bands": ["18_24"],
-    }
+    return demo_team.notification(rng, now, incident_id)
 
 
 def post_notification(hub: Any, body: dict[str, Any], now: datetime | None = None) -> str:
     """CPD posts a notification (in-process, as the hub's own route does), and long-polls wake."""
-    from sync.hub import service
-    from sync.protocol import Notification
-
-    state = hub.app.state
-    service.post_notification(state.db, Notification.model_validate(body), now or datetime.now(UTC))
-    state.notifier.bump()
-    return str(body["id"])
+    return demo_team.post_notification(hub, body, now)
 
 
 def seed_profile(store: Store, hub: DemoHub | None, now: datetime) -> int:
-    """Seed the demo store (writer thread) and register its incidents on the hub as CPD's."""
-    from cvi_desktop import queries
-    from cvi_desktop.demo import seed_demo
-    from cvi_desktop.services import incidents
-
-    summary = seed_demo(store, now=now)
-    if hub is not None:
-        every = queries.IncidentFilter()
-        for row in queries.incident_page(store, every, limit=queries.incident_count(store, every)):
-            facts = incidents.get(store, row["id"])
-            body = {
-                k: facts[k]
-                for k in (
-                    "id",
-                    "rd_number",
-                    "incident_type",
-                    "occurred_at",
-                    "cpd_notified_at",
-                    "district",
-                    "beat",
-                    "community_area",
-                    "location_type",
-                    "block",
-                    "victims_total",
-                    "victims_fatal",
-                    "victims_nonfatal",
-                )
-            }
-            body["victim_age_bands"] = __import__("json").loads(facts["victim_age_bands"])
-            try:
-                post_notification(hub.server, {k: v for k, v in body.items() if v is not None}, now)
-            except Exception:  # noqa: BLE001 - a demo incident the hub refuses just stays local
-                pass
-    return summary.incidents
+    """Nothing to seed: the demo laptop's records all arrive by sync from the team's hub. Kept
+    for the launcher's start-up sequence; returns how many incidents were seeded (none)."""
+    return 0
