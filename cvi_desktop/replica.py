@@ -71,32 +71,80 @@ def apply_page(store: Store, expected_cursor: str | None, changes: Sequence[Mapp
 
     Each change is a dict with audience, kind, id, version, data, author and flag, as the hub
     sends it. A change that fails validation is skipped alone (logged by kind and id only)."""
-    result = AppliedPage()
     me = store.actor
     with store.write() as db:
         if get_value(store, CURSOR_KEY) != expected_cursor:
             return AppliedPage(applied=False)
-        touched: set[str] = set()
-        for change in changes:
-            # One savepoint a record: a record the store refuses rolls back alone.
-            db.execute("SAVEPOINT pulled")
-            try:
-                _apply_one(store, db, change, me, result, touched)
-                db.execute("RELEASE pulled")
-            except (CviError, ValueError, KeyError, sqlcipher3.IntegrityError) as exc:
-                db.execute("ROLLBACK TO pulled")
-                db.execute("RELEASE pulled")
-                result.skipped += 1
-                log.warning("skipped hub %s %s v%s: %s", change.get("kind"), change.get("id"),
-                            change.get("version"), type(exc).__name__)
+        # Fast path: the whole page in one go. Only if some record is refused is the page
+        # redone record by record, each in its own savepoint, so that one rolls back alone.
+        db.execute("SAVEPOINT page")
+        try:
+            result = _apply_all(store, db, changes, me, one_by_one=False)
+            db.execute("RELEASE page")
+        except _REFUSED:
+            db.execute("ROLLBACK TO page")
+            db.execute("RELEASE page")
+            result = _apply_all(store, db, changes, me, one_by_one=True)
         if during is not None:
             during()
         set_value(store, CURSOR_KEY, new_cursor)
+    return result
+
+
+_REFUSED = (CviError, ValueError, KeyError, sqlcipher3.IntegrityError)
+
+
+@dataclass
+class _Page:
+    """Lookups made once per page rather than once per record."""
+
+    db: Database
+    incidents: set[str] = field(default_factory=set)
+    staff: set[str] = field(default_factory=set)
+    responding: set[str] = field(default_factory=set)
+
+    def has_incident(self, incident_id: str | None) -> bool:
+        if not incident_id:
+            return False
+        if incident_id not in self.incidents and self.db.execute(
+                "SELECT 1 FROM incidents WHERE id = ?", [incident_id]).fetchone() is not None:
+            self.incidents.add(incident_id)
+        return incident_id in self.incidents
+
+    def ensure_staff(self, staff_id: str | None) -> None:
+        if staff_id and staff_id not in self.staff:
+            ensure_staff(self.db, staff_id)
+            self.staff.add(staff_id)
+
+
+def _apply_all(store: Store, db: Database, changes: Sequence[Mapping[str, Any]], me: str, *,
+               one_by_one: bool) -> AppliedPage:
+    result = AppliedPage()
+    page = _Page(db)
+    touched: set[str] = set()
+    for change in changes:
+        if not one_by_one:
+            _apply_one(store, page, change, me, result, touched)
+            continue
+        db.execute("SAVEPOINT pulled")
+        try:
+            _apply_one(store, page, change, me, result, touched)
+            db.execute("RELEASE pulled")
+        except _REFUSED as exc:
+            db.execute("ROLLBACK TO pulled")
+            db.execute("RELEASE pulled")
+            page.incidents.clear()  # what the rolled-back record added is gone again
+            page.staff.clear()
+            result.skipped += 1
+            log.warning("skipped hub %s %s v%s: %s", change.get("kind"), change.get("id"),
+                        change.get("version"), type(exc).__name__)
+    for incident_id in page.responding:
+        mark_responding(db, incident_id)
     result.team_incidents = sorted(touched)
     return result
 
 
-def _apply_one(store: Store, db: Database, change: Mapping[str, Any], me: str, result: AppliedPage,
+def _apply_one(store: Store, page: _Page, change: Mapping[str, Any], me: str, result: AppliedPage,
                touched: set[str]) -> None:
     kind = RecordKind(change["kind"])
     version = int(change["version"])
@@ -104,8 +152,9 @@ def _apply_one(store: Store, db: Database, change: Mapping[str, Any], me: str, r
     data["id"] = change["id"]
     if kind is RecordKind.INCIDENT:
         data = {k: v for k, v in data.items() if not (k == "status" and v is None)}
-        existed = db.execute("SELECT 1 FROM incidents WHERE id = ?", [change["id"]]).fetchone() is not None
+        existed = page.has_incident(change["id"])
         if incidents.apply_remote(store, data, version):
+            page.incidents.add(change["id"])
             if existed:
                 result.updated_incidents.append((change["id"], version))
             else:
@@ -113,13 +162,13 @@ def _apply_one(store: Store, db: Database, change: Mapping[str, Any], me: str, r
         return
     author = change.get("author") or None
     if kind is RecordKind.REVIEW:
-        if _apply_review(store, db, data, author):
+        if _apply_review(store, page, data, author):
             touched.add(str(data.get("incident_id")))
         return
     table = _TABLES.get(kind)
     if table is None:
         return  # a kind this laptop has no use for (none today); the cursor still moves on
-    if _apply_record(store, db, kind, table, data, version, author, me, change.get("flag")):
+    if _apply_record(store, page, kind, table, data, version, author, me, change.get("flag")):
         touched.add(str(data["incident_id"]))
 
 
@@ -142,12 +191,12 @@ def _stored_values(kind: RecordKind, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _apply_record(store: Store, db: Database, kind: RecordKind, table: str, data: Mapping[str, Any],
+def _apply_record(store: Store, page: _Page, kind: RecordKind, table: str, data: Mapping[str, Any],
                   version: int, author: str | None, me: str, flag: str | None) -> bool:
+    db = page.db
     values = _stored_values(kind, data)
     incident_id = values.get("incident_id")
-    known = db.execute("SELECT 1 FROM incidents WHERE id = ?", [incident_id]).fetchone()
-    if not incident_id or known is None:
+    if not page.has_incident(incident_id):
         # The hub sends an incident before the records under it; one it never sent is not ours.
         raise ValidationError("incident_id", "names no incident this laptop has")
     local = db.execute(f"SELECT version FROM {table} WHERE id = ?", [values["id"]]).fetchone()
@@ -157,10 +206,10 @@ def _apply_record(store: Store, db: Database, kind: RecordKind, table: str, data
     if local is not None and local[0] >= version:
         return False
     for staff_field in ("assignee", "owner"):
-        ensure_staff(db, values.get(staff_field))
+        page.ensure_staff(values.get(staff_field))
     now = to_db(store.now())
     if local is None:
-        ensure_staff(db, author)
+        page.ensure_staff(author)
         row = {**values, "version": version, "recorded_by": author or "hub",
                "origin": "local" if author == me else "team"}
         if kind is RecordKind.RESPONSE_ACTION:
@@ -181,19 +230,19 @@ def _apply_record(store: Store, db: Database, kind: RecordKind, table: str, data
         db.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
                    [*row.values(), values["id"]])
     if kind is RecordKind.RESPONSE_ACTION:
-        mark_responding(db, incident_id)
+        page.responding.add(str(incident_id))
     return True
 
 
-def _apply_review(store: Store, db: Database, data: Mapping[str, Any], author: str | None) -> bool:
+def _apply_review(store: Store, page: _Page, data: Mapping[str, Any], author: str | None) -> bool:
+    db = page.db
     values = _stored_values(RecordKind.REVIEW, data)
-    if not values.get("incident_id") or db.execute(
-            "SELECT 1 FROM incidents WHERE id = ?", [values["incident_id"]]).fetchone() is None:
+    if not page.has_incident(values.get("incident_id")):
         raise ValidationError("incident_id", "names no incident this laptop has")
     if db.execute("SELECT 1 FROM reviews WHERE id = ?", [values["id"]]).fetchone() is not None:
         return False  # a review is never edited: a new decision is a new review
     reviewer = values.get("reviewer") or author or "hub"
-    ensure_staff(db, reviewer)
+    page.ensure_staff(reviewer)
     row = {**values, "reviewer": reviewer, "created_at": values.get("created_at") or to_db(store.now()),
            "origin": "team", "covers": values.get("covers") or "[]", "comment": values.get("comment") or ""}
     db.execute(f"INSERT INTO reviews ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",

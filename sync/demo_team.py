@@ -32,7 +32,6 @@ import itertools
 import logging
 import random
 import secrets
-import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -140,19 +139,7 @@ def start_demo_hub(folder: Path) -> tuple[HubServer, DemoOrg]:
     db = folder / "hub.sqlite3"
     org = create_demo_org(db)
     server = HubServer(db).start()
-    _no_nagle(server)
     return server, org
-
-
-def _no_nagle(server: HubServer) -> None:
-    """Answer without Nagle's delay. The hub writes a response's head and body separately, and
-    with Nagle on, the body waits for the client's delayed ACK: ~44 ms on every keep-alive
-    request on loopback, which made the back-fill's ~400 requests take 16 s instead of 2.
-    Accepted sockets inherit TCP_NODELAY from the listening one (Linux, macOS). This belongs in
-    `HubServer._bind`; until it is there, the demo's hub sets it itself."""
-    sock = getattr(server, "_sock", None)
-    if isinstance(sock, socket.socket):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def notification(rng: random.Random, now: datetime, incident_id: str | None = None) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
 from typing import Any
 
 from sqlite_utils import Database
@@ -23,7 +22,9 @@ FACT_FIELDS = tuple(IncidentFacts.__dataclass_fields__)
 
 def _facts_row(facts: IncidentFacts) -> dict[str, Any]:
     row: dict[str, Any] = {}
-    for name, value in asdict(facts).items():
+    # A shallow read of the fields: `asdict` deep-copies, a third of a team pull's cost.
+    for name in FACT_FIELDS:
+        value = getattr(facts, name)
         if name == "victim_age_bands":
             row[name] = json.dumps([str(v) for v in value])
         elif hasattr(value, "isoformat"):

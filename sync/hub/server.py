@@ -69,6 +69,9 @@ class HubServer:
         # Bind ourselves so port 0 resolves before uvicorn starts and `url` is known at once.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # uvicorn writes a response's head and body separately; with Nagle on, the body waits
+        # for the client's delayed ACK (~40 ms a keep-alive request). Accepted sockets inherit it.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, self._requested_port))
         sock.listen(128)
         sock.setblocking(False)

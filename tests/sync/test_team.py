@@ -265,3 +265,22 @@ def test_an_approval_refuses_records_it_did_not_show(laptops: dict[str, Any], hu
     fresh = reviews.preview(sup.store, incident)["covers"]
     reviews.review(sup.store, {"incident_id": incident, "state": "approved", "covers": fresh})
     assert reviews.status(sup.store, incident)["state"] == "approved"
+
+
+def test_one_refused_record_in_a_pulled_page_is_skipped_alone(laptops: dict[str, Any], hub: Any) -> None:
+    from cvi_desktop import replica
+
+    sup = laptops["sup"]
+    incident = h.notify(hub.url, hub.cpd)
+    sync(sup)
+    good = {"kind": "response_action", "id": "a-good", "version": 1, "author": "w1", "flag": None,
+            "data": {"id": "a-good", "incident_id": incident, "action_type": "scene",
+                     "started_at": "2026-11-01T18:30:00+00:00", "outcome": "completed"}}
+    orphan = {**good, "id": "a-orphan", "data": {**good["data"], "id": "a-orphan", "incident_id": "nope"}}
+    garbled = {**good, "id": "a-bad", "data": {**good["data"], "id": "a-bad", "action_type": "teleport"}}
+    before = replica.cursor(sup.store)
+    applied = replica.apply_page(sup.store, before, [orphan, good, garbled], "next-cursor")
+    assert applied.skipped == 2 and applied.team_incidents == [incident]
+    assert [a["id"] for a in responses.for_incident(sup.store, incident)] == ["a-good"]
+    assert replica.cursor(sup.store) == "next-cursor"
+    assert incidents.get(sup.store, incident)["status"] == "responding"
