@@ -14,10 +14,10 @@ follow-ups and 2,000 reviews. Then, in the same run:
 (c) incremental: a teammate logs one new action and syncs; the supervisor's `sync_once()` that
     receives it, p50/p95 over `--reps` repetitions. Target ≤ 200 ms.
 
-Figures are printed as a table with PASS/FAIL; nothing asserts on time. `--hub-nodelay` sets
-TCP_NODELAY on the hub's listening socket (see the closing note of the run: without it every
-keep-alive request on loopback waits ~44 ms for a delayed ACK). `--profile` writes a cProfile
-of (a) and prints its top costs.
+Figures are printed as a table with PASS/FAIL; nothing asserts on time. The hub sets
+TCP_NODELAY on its socket itself (without it every keep-alive request on loopback waited ~44 ms
+for a delayed ACK); `--hub-nodelay` is kept as a no-op for old command lines. `--profile` writes
+a cProfile of (a) and prints its top costs.
 
 Run: `.venv/bin/python bench/team_bench.py [--incidents 2000] [--reps 20] [--hub-nodelay] [--profile]`.
 """
@@ -31,7 +31,6 @@ import json
 import pstats
 import random
 import secrets
-import socket
 import statistics
 import sys
 import tempfile
@@ -265,8 +264,6 @@ def main() -> int:
     rng = random.Random(2023)
     folder = Path(tempfile.mkdtemp(prefix="cvi-team-bench-"))
     server = HubServer(folder / "hub.sqlite3").start()
-    if args.hub_nodelay:
-        server._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # type: ignore[union-attr]
     try:
         t0 = time.perf_counter()
         seeded = seed(server, args.incidents, args.workers, rng)
@@ -342,8 +339,7 @@ def main() -> int:
         ("(c) incremental p95", f"{p95:.0f} ms", f"≤ {TARGET_INCREMENTAL_MS:g} ms",
          verdict(p95 <= TARGET_INCREMENTAL_MS)),
     ]
-    print(f"\nteam bench: {bare_changes} changes in pages of {limit}; hub TCP_NODELAY "
-          f"{'on' if args.hub_nodelay else 'off (as shipped)'}; {args.reps} incremental repetitions")
+    print(f"\nteam bench: {bare_changes} changes in pages of {limit}; {args.reps} incremental repetitions")
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>10}  {'target':>10}  result")
     for name, value, target, result in rows:
