@@ -51,9 +51,6 @@ def new_id() -> str:
 
 # --- single-field helpers for services and forms (each names the field it refuses) ----------
 
-_ANY_TEXT = F.Field("", F.Kind.TEXT, F.Share.L)
-
-
 def optional_enum(kind: type[E], value: object, field: str) -> E | None:
     return None if blank(value) else enum_value(kind, value, field)
 

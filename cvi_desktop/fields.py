@@ -19,13 +19,15 @@ to CPD (e.g. the block only if the agreement allows it); the organisation sees i
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from .clock import parse_instant
+from .clock import parse_instant, to_db
 from .errors import ValidationError
 from .vocab import (
     ActionType,
@@ -292,6 +294,18 @@ def check(spec: Field, value: object) -> Any:
             raise ValidationError(name, f"{value!r} is not a four-digit beat")
         return text
     raise AssertionError(f"no check for {spec.kind}")  # pragma: no cover - a new Kind needs one
+
+
+def stored(value: Any) -> Any:
+    """A checked value in the form the local tables keep it: lists as JSON text, instants as
+    UTC ISO-8601 (`clock.to_db`), enum members as their codes, everything else as it is."""
+    if isinstance(value, tuple | list):
+        return json.dumps([v if isinstance(v, dict) else str(v) for v in value])
+    if isinstance(value, datetime):
+        return to_db(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
 
 
 def check_all(fields: Iterable[Field], data: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,6 @@ The sync engine calls these functions (on the store thread); it writes no SQL of
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -180,14 +179,7 @@ def _stored_values(kind: RecordKind, data: Mapping[str, Any]) -> dict[str, Any]:
     for name in org_fields(kind):
         if name not in data or name == "version":
             continue
-        value = F.check(specs[name], data[name])
-        if isinstance(value, tuple):
-            value = json.dumps([v if isinstance(v, dict) else str(v) for v in value])
-        elif hasattr(value, "isoformat"):
-            value = to_db(value)
-        elif hasattr(value, "value"):
-            value = value.value
-        out[name] = value
+        out[name] = F.stored(F.check(specs[name], data[name]))
     return out
 
 

@@ -12,7 +12,7 @@ from .. import outbox
 from ..clock import to_db
 from ..domain import IncidentFacts, IncidentStatus, Source, ThemeTag, enum_list, enum_value, new_id
 from ..errors import NotFound, StaleVersion, ValidationError
-from ..fields import RD_NUMBER
+from ..fields import RD_NUMBER, stored
 from ..sharing import Audience, RecordKind, org_incident
 from ..store.database import Store
 from .audit import audit
@@ -21,19 +21,8 @@ FACT_FIELDS = tuple(IncidentFacts.__dataclass_fields__)
 
 
 def _facts_row(facts: IncidentFacts) -> dict[str, Any]:
-    row: dict[str, Any] = {}
     # A shallow read of the fields: `asdict` deep-copies, a third of a team pull's cost.
-    for name in FACT_FIELDS:
-        value = getattr(facts, name)
-        if name == "victim_age_bands":
-            row[name] = json.dumps([str(v) for v in value])
-        elif hasattr(value, "isoformat"):
-            row[name] = to_db(value)
-        elif value is not None and hasattr(value, "value"):
-            row[name] = value.value
-        else:
-            row[name] = value
-    return row
+    return {name: stored(getattr(facts, name)) for name in FACT_FIELDS}
 
 
 def get(store: Store, incident_id: str) -> dict[str, Any]:

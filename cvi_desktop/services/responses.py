@@ -18,6 +18,7 @@ from .. import outbox
 from ..clock import to_db
 from ..domain import FlagResolution, IncidentStatus, ResponseAction, enum_value
 from ..errors import NotFound, PermissionRefused, ValidationError
+from ..fields import stored
 from ..sharing import Audience, RecordKind, org_action
 from ..store.database import Store
 from .audit import audit
@@ -34,17 +35,7 @@ _SELECT = (
 
 
 def _stored(action: ResponseAction) -> dict[str, Any]:
-    return {
-        "action_type": action.action_type.value,
-        "started_at": to_db(action.started_at),
-        "ended_at": to_db(action.ended_at) if action.ended_at else None,
-        "staff_count": action.staff_count,
-        "staff_ids": json.dumps(list(action.staff_ids)),
-        "outcome": action.outcome.value,
-        "mediation_result": action.mediation_result.value if action.mediation_result else None,
-        "retaliation_risk": action.retaliation_risk.value if action.retaliation_risk else None,
-        "risk_basis": action.risk_basis,
-    }
+    return {name: stored(getattr(action, name)) for name in CORRECTABLE}
 
 
 def mark_responding(db: Database, incident_id: str) -> None:
@@ -141,11 +132,10 @@ def resolve_flag(store: Store, action_id: str, resolution: str) -> int:
 
 
 def _share(store: Store, db: Database, action_id: str) -> None:
-    row = db.execute("SELECT * FROM response_actions WHERE id = ?", [action_id])
-    names = [d[0] for d in row.description]
-    stored = dict(zip(names, row.fetchone(), strict=True))
-    outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.RESPONSE_ACTION, action_id, stored["version"],
-                   org_action(stored))
+    row = store.one("SELECT * FROM response_actions WHERE id = ?", [action_id])  # sees this transaction
+    assert row is not None
+    outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.RESPONSE_ACTION, action_id, row["version"],
+                   org_action(row))
 
 
 def for_incident(store: Store, incident_id: str) -> list[dict[str, Any]]:
