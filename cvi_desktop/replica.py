@@ -25,9 +25,9 @@ from . import fields as F
 from .clock import to_db
 from .errors import CviError, ValidationError
 from .services import incidents
-from .services.people import ensure_staff
 from .services.responses import mark_responding
 from .services.settings import get_value, set_value
+from .services.staff_refs import ensure_staff
 from .sharing import org_fields
 from .store.database import Store
 from .vocab import RecordKind
@@ -42,6 +42,9 @@ _TABLES = {
     RecordKind.REFERRAL: "referrals",
     RecordKind.FOLLOWUP: "followups",
 }
+# Where each pulled kind's local copy is looked up; reviews are never edited, so "version" 1.
+_LOOKUP = {**_TABLES, RecordKind.REVIEW: "reviews"}
+_VERSION_COLUMN = {"reviews": "1", "incidents": "1"}
 
 
 @dataclass
@@ -90,17 +93,59 @@ def apply_page(store: Store, expected_cursor: str | None, changes: Sequence[Mapp
     return result
 
 
-_REFUSED = (CviError, ValueError, KeyError, sqlcipher3.IntegrityError)
+_REFUSED = (CviError, ValueError, KeyError, TypeError, sqlcipher3.IntegrityError)
 
 
 @dataclass
 class _Page:
     """Lookups made once per page rather than once per record."""
 
+    store: Store
     db: Database
     incidents: set[str] = field(default_factory=set)
     staff: set[str] = field(default_factory=set)
     responding: set[str] = field(default_factory=set)
+    # table -> record id -> the version this laptop holds (None: it has none), for the page's ids.
+    versions: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    # The page's incidents as stored before it (None: not here), read in one query.
+    incident_rows: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+
+    def preload(self, changes: Sequence[Mapping[str, Any]]) -> None:
+        """One query per table for every record and incident the page names."""
+        wanted: dict[str, set[str]] = {}
+        for change in changes:
+            table = _LOOKUP.get(change.get("kind"))  # type: ignore[call-overload]
+            if table is not None:
+                wanted.setdefault(table, set()).add(str(change.get("id")))
+            data = change.get("data")
+            if isinstance(data, Mapping) and data.get("incident_id"):
+                wanted.setdefault("incidents", set()).add(str(data["incident_id"]))
+            if change.get("kind") == RecordKind.INCIDENT:
+                wanted.setdefault("incidents", set()).add(str(change.get("id")))
+        for table, ids in wanted.items():
+            if table == "incidents":
+                self.incident_rows = dict.fromkeys(ids)
+                for row in _rows_by_id(self.store, "SELECT *", table, ids):
+                    self.incident_rows[row["id"]] = row
+                self.incidents.update(i for i, r in self.incident_rows.items() if r is not None)
+                continue
+            found: dict[str, int | None] = dict.fromkeys(ids)
+            column = _VERSION_COLUMN.get(table, "version")
+            for row in _rows_by_id(self.store, f"SELECT id, {column} AS version", table, ids):
+                found[row["id"]] = row["version"]
+            self.versions[table] = found
+
+    def incident_row(self, incident_id: str) -> Any:
+        """The incident's row as this page found it, once; afterwards (or unknown) look it up."""
+        return self.incident_rows.pop(incident_id, incidents._LOOK_IT_UP)
+
+    def local_version(self, table: str, record_id: str) -> int | None:
+        known = self.versions.get(table, {})
+        if record_id in known:
+            return known[record_id]
+        column = _VERSION_COLUMN.get(table, "version")
+        row = self.db.execute(f"SELECT {column} FROM {table} WHERE id = ?", [record_id]).fetchone()
+        return None if row is None else int(row[0])
 
     def has_incident(self, incident_id: str | None) -> bool:
         if not incident_id:
@@ -110,16 +155,33 @@ class _Page:
             self.incidents.add(incident_id)
         return incident_id in self.incidents
 
+    def forget(self) -> None:
+        """After a rolled-back record, what it added is gone again: ask the store afresh."""
+        self.incidents.clear()
+        self.incident_rows.clear()
+        self.staff.clear()
+        self.versions.clear()
+
     def ensure_staff(self, staff_id: str | None) -> None:
         if staff_id and staff_id not in self.staff:
             ensure_staff(self.db, staff_id)
             self.staff.add(staff_id)
 
 
+def _rows_by_id(store: Store, select: str, table: str, ids: set[str]) -> list[dict[str, Any]]:
+    listed = sorted(ids)
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(listed), 500):  # well under SQLite's parameter limit
+        chunk = listed[start:start + 500]
+        found += store.rows(f"{select} FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+    return found
+
+
 def _apply_all(store: Store, db: Database, changes: Sequence[Mapping[str, Any]], me: str, *,
                one_by_one: bool) -> AppliedPage:
     result = AppliedPage()
-    page = _Page(db)
+    page = _Page(store, db)
+    page.preload(changes)
     touched: set[str] = set()
     for change in changes:
         if not one_by_one:
@@ -132,8 +194,7 @@ def _apply_all(store: Store, db: Database, changes: Sequence[Mapping[str, Any]],
         except _REFUSED as exc:
             db.execute("ROLLBACK TO pulled")
             db.execute("RELEASE pulled")
-            page.incidents.clear()  # what the rolled-back record added is gone again
-            page.staff.clear()
+            page.forget()
             result.skipped += 1
             log.warning("skipped hub %s %s v%s: %s", change.get("kind"), change.get("id"),
                         change.get("version"), type(exc).__name__)
@@ -152,7 +213,7 @@ def _apply_one(store: Store, page: _Page, change: Mapping[str, Any], me: str, re
     if kind is RecordKind.INCIDENT:
         data = {k: v for k, v in data.items() if not (k == "status" and v is None)}
         existed = page.has_incident(change["id"])
-        if incidents.apply_remote(store, data, version):
+        if incidents.apply_remote(store, data, version, current=page.incident_row(change["id"])):
             page.incidents.add(change["id"])
             if existed:
                 result.updated_incidents.append((change["id"], version))
@@ -171,16 +232,19 @@ def _apply_one(store: Store, page: _Page, change: Mapping[str, Any], me: str, re
         touched.add(str(data["incident_id"]))
 
 
+# The fields a pulled record may carry (S and O: the hub has nothing else to send), per kind,
+# looked up once rather than per record. `version` travels beside the data.
+_ORG_SPECS = {
+    kind: tuple((spec.name, F.stored_check(spec)) for spec in F.RECORDS[kind]
+                if spec.name in org_fields(kind) and spec.name != "version")
+    for kind in F.RECORDS
+}
+
+
 def _stored_values(kind: RecordKind, data: Mapping[str, Any]) -> dict[str, Any]:
     """The organisation's fields of a pulled record, checked by the field table and in the form
-    the local tables store them. Only S and O fields: the hub has nothing else to send."""
-    specs = F.by_name(F.RECORDS[kind])
-    out: dict[str, Any] = {}
-    for name in org_fields(kind):
-        if name not in data or name == "version":
-            continue
-        out[name] = F.stored(F.check(specs[name], data[name]))
-    return out
+    the local tables store them."""
+    return {name: convert(data[name]) for name, convert in _ORG_SPECS[kind] if name in data}
 
 
 def _apply_record(store: Store, page: _Page, kind: RecordKind, table: str, data: Mapping[str, Any],
@@ -191,11 +255,11 @@ def _apply_record(store: Store, page: _Page, kind: RecordKind, table: str, data:
     if not page.has_incident(incident_id):
         # The hub sends an incident before the records under it; one it never sent is not ours.
         raise ValidationError("incident_id", "names no incident this laptop has")
-    local = db.execute(f"SELECT version FROM {table} WHERE id = ?", [values["id"]]).fetchone()
-    if kind is RecordKind.RESPONSE_ACTION and flag and local is not None and local[0] == version:
+    local = page.local_version(table, values["id"])
+    if kind is RecordKind.RESPONSE_ACTION and flag and local == version:
         # Our own action, flagged by the hub on arrival: show the flag here too.
         db.execute("UPDATE response_actions SET flag = ? WHERE id = ? AND flag IS NULL", [flag, values["id"]])
-    if local is not None and local[0] >= version:
+    if local is not None and local >= version:
         return False
     for staff_field in ("assignee", "owner"):
         page.ensure_staff(values.get(staff_field))
@@ -221,6 +285,7 @@ def _apply_record(store: Store, page: _Page, kind: RecordKind, table: str, data:
         row.pop("id")
         db.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
                    [*row.values(), values["id"]])
+    page.versions.setdefault(table, {})[values["id"]] = version
     if kind is RecordKind.RESPONSE_ACTION:
         page.responding.add(str(incident_id))
     return True
@@ -231,7 +296,7 @@ def _apply_review(store: Store, page: _Page, data: Mapping[str, Any], author: st
     values = _stored_values(RecordKind.REVIEW, data)
     if not page.has_incident(values.get("incident_id")):
         raise ValidationError("incident_id", "names no incident this laptop has")
-    if db.execute("SELECT 1 FROM reviews WHERE id = ?", [values["id"]]).fetchone() is not None:
+    if page.local_version("reviews", values["id"]) is not None:
         return False  # a review is never edited: a new decision is a new review
     reviewer = values.get("reviewer") or author or "hub"
     page.ensure_staff(reviewer)
@@ -239,6 +304,7 @@ def _apply_review(store: Store, page: _Page, data: Mapping[str, Any], author: st
            "origin": "team", "covers": values.get("covers") or "[]", "comment": values.get("comment") or ""}
     db.execute(f"INSERT INTO reviews ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                list(row.values()))
+    page.versions.setdefault("reviews", {})[values["id"]] = 1
     return True
 
 

@@ -16,6 +16,7 @@ from ..fields import RD_NUMBER, stored
 from ..sharing import Audience, RecordKind, org_incident
 from ..store.database import Store
 from .audit import audit
+from .staff_refs import ensure_staff
 
 FACT_FIELDS = tuple(IncidentFacts.__dataclass_fields__)
 
@@ -174,27 +175,30 @@ def themes(store: Store, incident_id: str) -> list[str]:
         "SELECT tag FROM incident_themes WHERE incident_id = ? ORDER BY tag", [incident_id])]
 
 
-def apply_remote(store: Store, data: Mapping[str, Any], version: int) -> bool:
+_LOOK_IT_UP: Any = object()
+
+
+def apply_remote(store: Store, data: Mapping[str, Any], version: int, *,
+                 current: Mapping[str, Any] | None = _LOOK_IT_UP) -> bool:
     """Apply an incident version that came from the hub (a notification, correction or
     assignment). Older or equal versions are ignored; local-only fields (coordinates) are kept.
-    Returns True when something changed."""
+    `current` is the incident's row as the caller already read it in this transaction (None: no
+    such incident), to spare a lookup per record of a pulled page. Returns True when something
+    changed."""
     facts = _facts_row(IncidentFacts.from_input(data))
-    hub_fields = {"status", "assignee"} & set(data)
+    # Coordinates never travel; keep what this laptop knows.
+    facts.pop("latitude")
+    facts.pop("longitude")
+    cols = {**facts, **{k: data[k] for k in ("status", "assignee") if k in data}}
     with store.write() as db:
-        existing = db.execute("SELECT version FROM incidents WHERE id = ?", [data["id"]]).fetchone()
-        if existing is not None and existing[0] >= version:
+        existing = (store.one("SELECT * FROM incidents WHERE id = ?", [data["id"]])
+                    if current is _LOOK_IT_UP else current)
+        if existing is not None and existing["version"] >= version:
             return False
-        # Coordinates never travel; keep what this laptop knows.
-        facts.pop("latitude")
-        facts.pop("longitude")
-        extra = {k: data[k] for k in hub_fields}
-        if extra.get("assignee") is not None and db.execute(
-                "SELECT 1 FROM staff WHERE id = ?", [extra["assignee"]]).fetchone() is None:
-            db.execute("INSERT INTO staff (id, display_name, role) VALUES (?, ?, 'worker')",
-                       [extra["assignee"], extra["assignee"]])
+        if existing is None or existing["assignee"] != cols.get("assignee"):
+            ensure_staff(db, cols.get("assignee"))
         now = to_db(store.now())
         if existing is None:
-            cols = {**facts, **extra}
             db.execute(
                 f"INSERT INTO incidents (id, {', '.join(cols)}, version, created_at, updated_at) "
                 f"VALUES (?, {', '.join('?' * len(cols))}, ?, ?, ?)",
@@ -202,11 +206,12 @@ def apply_remote(store: Store, data: Mapping[str, Any], version: int) -> bool:
             )
             audit(store, db, "receive", "incident", data["id"])
         else:
-            cols = {**facts, **extra}
+            # Only what changed: an assignment leaves the facts (and their search index) alone.
+            changed = {k: v for k, v in cols.items() if existing[k] != v}
             db.execute(
-                f"UPDATE incidents SET {', '.join(f'{k} = ?' for k in cols)}, version = ?, updated_at = ? "
+                f"UPDATE incidents SET {''.join(f'{k} = ?, ' for k in changed)}version = ?, updated_at = ? "
                 "WHERE id = ?",
-                [*cols.values(), version, now, data["id"]],
+                [*changed.values(), version, now, data["id"]],
             )
             audit(store, db, "receive_correction", "incident", data["id"])
         _keep_version(store, db, data["id"], version, facts, "hub")

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..clock import to_db
 from ..domain import Note, Participant, Staff
 from ..store.database import Store
 from .audit import audit
 from .incidents import get as get_incident
+from .staff_refs import ensure_staff  # noqa: F401 - where the replica finds it
 
 
 def add_participant(store: Store, data: Mapping[str, Any]) -> str:
@@ -103,11 +102,3 @@ def apply_team(store: Store, members: list[dict[str, Any]]) -> int:
         changed += db.execute(f"UPDATE staff SET active = 0 WHERE active = 1 AND id NOT IN ({marks})",
                               listed).rowcount
     return changed
-
-
-def ensure_staff(db: Database, staff_id: str | None) -> None:
-    """A staff id named by a record from the hub, known here at least by its id (records refer to
-    staff by foreign key; the hub's staff list fills in the name on the next sync)."""
-    if staff_id:
-        db.execute("INSERT INTO staff (id, display_name, role) VALUES (?, ?, 'worker') "
-                   "ON CONFLICT(id) DO NOTHING", [staff_id, staff_id])

@@ -404,7 +404,7 @@ class SyncEngine:
         known_epoch = self.run(replica.known_epoch)
         if known_epoch is not None and page.epoch != known_epoch:
             self._check_epoch(page.epoch)
-        changes = [c.model_dump(mode="json") for c in page.changes]
+        changes = page.model_dump(mode="json", include={"changes"})["changes"]
         with self._pull_lock:
             applied = self.run(lambda s: replica.apply_page(
                 s, cursor, changes, page.cursor, during=lambda: crash_point("mid_pull_page")))
