@@ -4,25 +4,32 @@
 `ui`) can add their own commands without the core importing them.
 
 Exit codes: 0 done, 1 done but some input rows were refused, 2 bad usage, 3 the profile could
-not be opened (keyring, newer database), 4 other errors the message explains.
+not be opened (keyring, newer database), 4 other errors the message explains, 5 this laptop's
+storage failed (disk full, database locked by another program, read-only, damaged).
+No command ends in a traceback: every error is a title and what to do, on stderr
+(set CVI_DEBUG=1 to see the traceback of an unexpected one).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import sqlcipher3
+
 from . import __version__, outbox
+from .cli_recover import add_recover_command
 from .cli_team import add_team_commands
 from .clock import system_clock
-from .errors import CviError, DatabaseTooNew, KeyringUnavailable, ValidationError
+from .errors import CviError, DatabaseTooNew, KeyringUnavailable, StorageProblem, ValidationError
 from .paths import data_home, database_path, profile_dir
 from .report import as_csv, as_text
 from .store import keys
-from .store.database import Store, open_profile
+from .store.database import Store, open_profile, storage_problem
 from .transfer import export_csv, import_incidents, import_responses
 
 Handler = Callable[[argparse.Namespace], int]
@@ -149,13 +156,21 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     doc = commands.add_parser("doctor", help="where the data is, schema, keyring, outbox")
     doc.set_defaults(handler=cmd_doctor)
     add_team_commands(commands, _open)
+    add_recover_command(commands)
     return parser, commands
 
 
+EXIT_STORAGE = 5
+
+
 def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    """Parse and run one command (the core's or an outer layer's): every error becomes a message
+    and an exit code, never a traceback."""
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
+    except StorageProblem as exc:
+        return storage_failed(exc)
     except (KeyringUnavailable, DatabaseTooNew) as exc:
         print(f"cvi-desktop: {exc}", file=sys.stderr)
         return 3
@@ -165,6 +180,36 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     except CviError as exc:
         print(f"cvi-desktop: {exc}", file=sys.stderr)
         return 4
+    except sqlcipher3.Error as exc:
+        # Reached SQLite around the store's wrappers (a migration at open, sqlite_utils).
+        problem = storage_problem(exc, database_path(args.profile, args.home))
+        if problem is not None:
+            return storage_failed(problem)
+        return _unexpected(exc)
+    except OSError as exc:
+        # A file the command reads or writes (an import sheet, an --out file on a full disk).
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"cvi-desktop: {exc.strerror or type(exc).__name__}{where}. Nothing in the profile "
+              "was changed by the failed step.", file=sys.stderr)
+        return 4
+    except Exception as exc:
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    # A bug, not the person's doing: one line they can report (the type only: a message could
+    # hold record content), the traceback on request.
+    if os.environ.get("CVI_DEBUG"):
+        raise exc
+    print(f"cvi-desktop: unexpected error ({type(exc).__name__}). Your saved work is safe; "
+          "run again with CVI_DEBUG=1 and send the output to your supervisor.", file=sys.stderr)
+    return 4
+
+
+def storage_failed(exc: StorageProblem) -> int:
+    """Print a storage problem as a title and what to do; the exit code for it."""
+    print(f"cvi-desktop: {exc.title}.\n{exc.action}", file=sys.stderr)
+    return EXIT_STORAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,3 +46,20 @@ class StaleVersion(CviError):
             f"current is {current}"
         )
         self.current = current
+
+
+class StorageProblem(CviError):
+    """This laptop's database could not be read or written: the disk is full, another program
+    holds it locked, it is read-only, or it is damaged. Raised by the store for every such
+    SQLCipher error, so callers meet one type with words a person can act on. The transaction
+    in progress was rolled back: nothing half-saved remains, and what was saved before is kept.
+
+    `kind` is one of "disk_full", "locked", "read_only", "damaged", "unavailable"; `title` says
+    what happened and `action` what to do."""
+
+    def __init__(self, kind: str, title: str, action: str, detail: str = "") -> None:
+        super().__init__(f"{title}. {action}")
+        self.kind = kind
+        self.title = title
+        self.action = action
+        self.detail = detail  # the SQLite error name, for the details pane and logs only

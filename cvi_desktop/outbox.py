@@ -138,7 +138,9 @@ def quarantine(store: Store, seqs: list[int], reason: str) -> None:
 
 
 def retry_quarantined(store: Store, seq: int) -> None:
-    """The user's Retry: the record goes again with the same frozen payload."""
+    """The user's Retry: the record goes again with the same frozen payload, and with its base
+    version computed afresh at send time (`base_versions`), so a conflict whose cause is gone
+    (e.g. the hub's newer version was this laptop's own) is resolved; a real one stays."""
     with store.write() as db:
         db.execute(
             "UPDATE outbox SET state = ?, next_attempt_at = NULL WHERE seq = ? AND state = ?",
@@ -243,18 +245,34 @@ def conflicts(store: Store) -> list[dict[str, Any]]:
     return found
 
 
+# States of an earlier version that count as "this laptop sent it": acknowledged, or sent with
+# an unknown outcome (attempts > 0) and then left pending, in flight, or superseded by a newer
+# edit. The hub may hold such a version (it committed, the answer was lost), so an edit made
+# after it is based on it; basing it on the last acknowledged one would make the edit a false
+# conflict with this laptop's own earlier version (sync.md, "Lessons"). Quarantined versions are
+# left out: the hub refused them, so it does not hold them.
+_SENT_UNKNOWN = (OutboxState.PENDING, OutboxState.SENDING, OutboxState.SUPERSEDED)
+
+
 def base_versions(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
-    """The hub version each edit was based on: the newest version the hub confirmed to us (an
-    acknowledgement, or for incidents and teammates' records a version the hub sent), or the
-    version the hub showed in a conflict. Omitted for new records."""
+    """The hub version each edit was based on: the newest earlier version this laptop sent
+    (acknowledged, or sent with an unknown outcome), or one the hub gave it (for incidents and
+    teammates' records a version the hub sent, or the version the hub showed in a conflict of
+    an earlier version). Omitted for new records.
+
+    Computed afresh at every send, so a Retry of a quarantined record goes with the base as it
+    stands then; the record's own conflict answer is deliberately not a base (Retry must not
+    turn a real conflict into an overwrite: only an Edit, a new version, answers it)."""
     bases: dict[int, int] = {}
     for row in rows:
         if row["version"] <= 1:
             continue
         key = [row["audience"], row["kind"], row["record_id"], row["version"]]
-        acked = store.scalar(
+        unknown = ",".join("?" * len(_SENT_UNKNOWN))
+        sent = store.scalar(
             "SELECT max(version) FROM outbox WHERE audience = ? AND kind = ? AND record_id = ? "
-            "AND version < ? AND state = ?", [*key, OutboxState.ACKNOWLEDGED]) or 0
+            f"AND version < ? AND (state = ? OR (attempts > 0 AND state IN ({unknown})))",
+            [*key, OutboxState.ACKNOWLEDGED, *_SENT_UNKNOWN]) or 0
         from_hub = _version_from_hub(store, row["kind"], row["record_id"], row["version"])
         seen = 0
         for saved in store.rows(
@@ -262,7 +280,7 @@ def base_versions(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
                 "WHERE o.audience = ? AND o.kind = ? AND o.record_id = ? AND o.version < ?",
                 [CONFLICT_PREFIX, *key]):
             seen = max(seen, int(json.loads(saved["value"]).get("current_version") or 0))
-        base = max(acked, from_hub, seen)
+        base = max(sent, from_hub, seen)
         if base:
             bases[row["seq"]] = base
     return bases

@@ -25,6 +25,7 @@ from . import fields as F
 from .clock import to_db
 from .errors import CviError, ValidationError
 from .services import incidents
+from .services.batched import Batched
 from .services.responses import mark_responding
 from .services.settings import get_value, set_value
 from .services.staff_refs import ensure_staff
@@ -105,6 +106,11 @@ class _Page:
     incidents: set[str] = field(default_factory=set)
     staff: set[str] = field(default_factory=set)
     responding: set[str] = field(default_factory=set)
+    batch: Batched = field(default_factory=Batched)
+    # Incident id -> every version of it in the page, applied together at its first (see
+    # `incidents.apply_remote_versions`); then what each later one changed, in page order.
+    together: dict[str, list[tuple[dict[str, Any], int]]] = field(default_factory=dict)
+    decided: dict[str, list[bool]] = field(default_factory=dict)
     # table -> record id -> the version this laptop holds (None: it has none), for the page's ids.
     versions: dict[str, dict[str, int | None]] = field(default_factory=dict)
     # The page's incidents as stored before it (None: not here), read in one query.
@@ -183,6 +189,11 @@ def _apply_all(store: Store, db: Database, changes: Sequence[Mapping[str, Any]],
     page = _Page(store, db)
     page.preload(changes)
     touched: set[str] = set()
+    if not one_by_one:
+        for change in changes:
+            if change.get("kind") == RecordKind.INCIDENT:
+                page.together.setdefault(str(change["id"]), []).append(
+                    (_incident_data(change), int(change["version"])))
     for change in changes:
         if not one_by_one:
             _apply_one(store, page, change, me, result, touched)
@@ -190,16 +201,19 @@ def _apply_all(store: Store, db: Database, changes: Sequence[Mapping[str, Any]],
         db.execute("SAVEPOINT pulled")
         try:
             _apply_one(store, page, change, me, result, touched)
+            page.batch.flush(db)  # inside the record's savepoint: a refused record leaves none
             db.execute("RELEASE pulled")
         except _REFUSED as exc:
             db.execute("ROLLBACK TO pulled")
             db.execute("RELEASE pulled")
             page.forget()
+            page.batch = Batched()
             result.skipped += 1
             log.warning("skipped hub %s %s v%s: %s", change.get("kind"), change.get("id"),
                         change.get("version"), type(exc).__name__)
-    for incident_id in page.responding:
-        mark_responding(db, incident_id)
+    page.batch.flush(db)
+    # Incidents the hub changed too: a new version's status must not hide a response made.
+    mark_responding(db, *page.responding, *result.new_incidents, *(i for i, _v in result.updated_incidents))
     result.team_incidents = sorted(touched)
     return result
 
@@ -208,18 +222,28 @@ def _apply_one(store: Store, page: _Page, change: Mapping[str, Any], me: str, re
                touched: set[str]) -> None:
     kind = RecordKind(change["kind"])
     version = int(change["version"])
+    if kind is RecordKind.INCIDENT:
+        incident_id = str(change["id"])
+        later = page.decided.get(incident_id)
+        if later:
+            changed, existed = later.pop(0), True  # written with the page's first version of it
+        else:
+            existed = page.has_incident(incident_id)
+            group = page.together.pop(incident_id, None) or [(_incident_data(change), version)]
+            outcome = incidents.apply_remote_versions(
+                store, group, current=page.incident_row(incident_id), batch=page.batch,
+                staff=lambda _db, s: page.ensure_staff(s))
+            changed = outcome[0]
+            page.decided[incident_id] = outcome[1:]
+        if changed:
+            page.incidents.add(incident_id)
+            if existed:
+                result.updated_incidents.append((incident_id, version))
+            else:
+                result.new_incidents.append(incident_id)
+        return
     data = dict(change["data"])
     data["id"] = change["id"]
-    if kind is RecordKind.INCIDENT:
-        data = {k: v for k, v in data.items() if not (k == "status" and v is None)}
-        existed = page.has_incident(change["id"])
-        if incidents.apply_remote(store, data, version, current=page.incident_row(change["id"])):
-            page.incidents.add(change["id"])
-            if existed:
-                result.updated_incidents.append((change["id"], version))
-            else:
-                result.new_incidents.append(change["id"])
-        return
     author = change.get("author") or None
     if kind is RecordKind.REVIEW:
         if _apply_review(store, page, data, author):
@@ -230,6 +254,13 @@ def _apply_one(store: Store, page: _Page, change: Mapping[str, Any], me: str, re
         return  # a kind this laptop has no use for (none today); the cursor still moves on
     if _apply_record(store, page, kind, table, data, version, author, me, change.get("flag")):
         touched.add(str(data["incident_id"]))
+
+
+def _incident_data(change: Mapping[str, Any]) -> dict[str, Any]:
+    # A status the hub left empty keeps the local one.
+    data = {k: v for k, v in change["data"].items() if not (k == "status" and v is None)}
+    data["id"] = change["id"]
+    return data
 
 
 # The fields a pulled record may carry (S and O: the hub has nothing else to send), per kind,
@@ -256,9 +287,14 @@ def _apply_record(store: Store, page: _Page, kind: RecordKind, table: str, data:
         # The hub sends an incident before the records under it; one it never sent is not ours.
         raise ValidationError("incident_id", "names no incident this laptop has")
     local = page.local_version(table, values["id"])
+    waiting = page.batch.pending(table, values["id"])  # inserted earlier in this page
     if kind is RecordKind.RESPONSE_ACTION and flag and local == version:
         # Our own action, flagged by the hub on arrival: show the flag here too.
-        db.execute("UPDATE response_actions SET flag = ? WHERE id = ? AND flag IS NULL", [flag, values["id"]])
+        if waiting is not None:
+            waiting["flag"] = waiting.get("flag") or flag
+        else:
+            db.execute("UPDATE response_actions SET flag = ? WHERE id = ? AND flag IS NULL",
+                       [flag, values["id"]])
     if local is not None and local >= version:
         return False
     for staff_field in ("assignee", "owner"):
@@ -276,15 +312,17 @@ def _apply_record(store: Store, page: _Page, kind: RecordKind, table: str, data:
         else:
             row["created_at"] = now
             row["updated_at"] = now
-        db.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                   list(row.values()))
+        page.batch.insert(table, row)
     else:
         row = {**values, "version": version}
         if kind is not RecordKind.RESPONSE_ACTION:
             row["updated_at"] = now
-        row.pop("id")
-        db.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
-                   [*row.values(), values["id"]])
+        if waiting is not None:
+            waiting.update(row)  # a newer version of a record this page inserts: insert that
+        else:
+            row.pop("id")
+            db.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                       [*row.values(), values["id"]])
     page.versions.setdefault(table, {})[values["id"]] = version
     if kind is RecordKind.RESPONSE_ACTION:
         page.responding.add(str(incident_id))
@@ -292,7 +330,6 @@ def _apply_record(store: Store, page: _Page, kind: RecordKind, table: str, data:
 
 
 def _apply_review(store: Store, page: _Page, data: Mapping[str, Any], author: str | None) -> bool:
-    db = page.db
     values = _stored_values(RecordKind.REVIEW, data)
     if not page.has_incident(values.get("incident_id")):
         raise ValidationError("incident_id", "names no incident this laptop has")
@@ -302,8 +339,7 @@ def _apply_review(store: Store, page: _Page, data: Mapping[str, Any], author: st
     page.ensure_staff(reviewer)
     row = {**values, "reviewer": reviewer, "created_at": values.get("created_at") or to_db(store.now()),
            "origin": "team", "covers": values.get("covers") or "[]", "comment": values.get("comment") or ""}
-    db.execute(f"INSERT INTO reviews ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-               list(row.values()))
+    page.batch.insert("reviews", row)
     page.versions.setdefault("reviews", {})[values["id"]] = 1
     return True
 
@@ -334,9 +370,17 @@ def change_epoch(store: Store, epoch: str) -> tuple[str | None, int]:
     return known, requeued
 
 
-def reset_cursor(store: Store, expected: str | None) -> None:
+def reset_cursor(store: Store, expected: str | None, *, requeue: bool = False) -> int:
     """Forget the cursor (an expired one: the next pull starts from scratch), unless another
-    thread has moved it meanwhile."""
+    thread has moved it meanwhile. `requeue` is for a hub that answered "cursor ahead": it was
+    restored from a backup without a new epoch, so, as for a new epoch, everything it
+    acknowledged goes back to pending in the same transaction. Returns how many were requeued."""
+    from .outbox import requeue_acknowledged
+
     with store.write() as db:
+        # Requeued even if the cursor moved: the hub may have lost them all the same, and a
+        # resend of what it kept is only answered `duplicate`.
+        requeued = requeue_acknowledged(db) if requeue else 0
         if get_value(store, CURSOR_KEY) == expected:
             db.execute("DELETE FROM sync_state WHERE key = ?", [CURSOR_KEY])
+    return requeued

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from . import fields as F
 from .clock import CHICAGO
-from .errors import CviError, NotFound, ValidationError
+from .errors import CviError, NotFound, StorageProblem, ValidationError
 from .services import incidents, responses
 from .services.audit import audit
 from .store.database import Store
@@ -87,6 +87,8 @@ def import_incidents(store: Store, path: Path) -> ImportResult:
             )
         except ValidationError as exc:
             result.errors.append(RowError(line, exc.field, exc.reason))
+        except StorageProblem:
+            raise  # the disk or the database, not this row: every later row would fail too
         except CviError as exc:
             result.errors.append(RowError(line, "row", str(exc)))
     return result

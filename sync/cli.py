@@ -4,7 +4,8 @@ hub token in the keyring (--set-token, read from stdin or a hidden prompt, never
 `add_sync_command(subparsers)` adds it to the core's parser (which owns --profile and --home);
 `main()` is that composed command.
 Exit codes: 0 synced, 1 offline or hub trouble (will retry), 2 sign-in needed, 3 paused by the
-hub (403 / client too old), 4 another syncer holds this profile.
+hub (403 / client too old), 4 another syncer holds this profile, 5 this laptop's storage failed
+(disk full, database locked by another program, read-only, damaged). Never a traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cvi_desktop import cli as core_cli
-from cvi_desktop.errors import CviError
+from cvi_desktop.errors import CviError, StorageProblem
 from cvi_desktop.services import settings
 from cvi_desktop.store import open_profile
 
@@ -25,6 +26,7 @@ from .client import AccessDenied, ClientTooOld, HubClient, SignInNeeded, SyncErr
 from .credentials import keyring_token_source, set_token
 from .engine import SyncEngine, SyncService
 from .engine import events as ev
+from .engine.core import LocalStorageProblem
 from .lock import ProfileLock, SyncAlreadyRunning
 
 HUB_URL_KEY = "sync.hub_url"
@@ -68,12 +70,14 @@ def _printer(event: ev.SyncEvent) -> None:
 def run_sync(args: argparse.Namespace) -> int:
     if args.set_token:
         token = sys.stdin.readline() if not sys.stdin.isatty() else getpass.getpass("Hub token: ")
-        set_token(args.profile, token)
+        set_token(args.profile, token, home=args.home)  # entries are per data folder
         _say("Token saved in the system keyring.")
         if not args.once:
             return 0
     try:
         store = open_profile(args.profile, home=args.home)
+    except StorageProblem as exc:
+        return core_cli.storage_failed(exc)
     except CviError as exc:
         _say(str(exc))
         return 1
@@ -88,7 +92,8 @@ def run_sync(args: argparse.Namespace) -> int:
         ca = args.ca_bundle or settings.get_value(store, CA_BUNDLE_KEY)
         if args.ca_bundle:
             settings.set_value(store, CA_BUNDLE_KEY, str(args.ca_bundle))
-        client = HubClient(url, keyring_token_source(args.profile), ca_bundle=Path(ca) if ca else None)
+        client = HubClient(url, keyring_token_source(args.profile, home=args.home),
+                           ca_bundle=Path(ca) if ca else None)
         try:
             with ProfileLock.for_database(store.path):
                 engine = SyncEngine(store, client, listeners=[_printer])
@@ -101,6 +106,8 @@ def run_sync(args: argparse.Namespace) -> int:
     except SyncError as exc:
         _say(f"{exc.title}. {exc.action}")
         return 1
+    except StorageProblem as exc:  # e.g. remembering --hub in a database another program locks
+        return core_cli.storage_failed(exc)
     finally:
         store.close()
 
@@ -118,13 +125,15 @@ def _once(engine: SyncEngine) -> int:
         return 2
     if isinstance(report.error, AccessDenied | ClientTooOld):
         return 3
+    if isinstance(report.error, LocalStorageProblem):
+        return core_cli.EXIT_STORAGE
     return 1
 
 
 def _forever(engine: SyncEngine) -> int:
     done = threading.Event()
     engine.add_listener(lambda e: _say(engine.status().text()) if isinstance(
-        e, ev.SyncFinished | ev.Offline | ev.SignInNeeded | ev.Paused) else None)
+        e, ev.SyncFinished | ev.Offline | ev.StorageProblem | ev.SignInNeeded | ev.Paused) else None)
     service = SyncService(engine).start()
     _say("Syncing; press Ctrl-C to stop.")
     try:

@@ -6,7 +6,9 @@ whether it is transient (try again later with backoff) and whether the outcome o
 is unknown (the hub may have committed it: resend the same keys, it will answer `duplicate`).
 
 TLS verification is always on (a custom CA bundle may be given); plain http is refused except
-to a loopback address, where the reference hub and the tests run. Every request has a timeout.
+to a loopback address, where the reference hub and the tests run. Every request has a timeout
+that fits it (`Timeouts`): short for the small ones, scaled for big pushes and pull pages, and
+the long-poll's own wait plus a margin.
 The bearer token is read from the keyring at each request and never appears in a message.
 """
 
@@ -31,7 +33,9 @@ from .protocol import Health, Me, PullResponse, PushResponse, StaffOut, SyncConf
 M = TypeVar("M", bound=BaseModel)
 
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 30.0
+# The hub answers health, config, me, staff and a small push in milliseconds; a hub that has not
+# started answering after a few seconds has stopped, and waiting longer only delays the retry.
+READ_TIMEOUT = 5.0
 
 HEALTH_PATH = "/v1/health"
 CONFIG_PATH = "/v1/sync/config"
@@ -140,6 +144,18 @@ class CursorExpired(SyncError):
     action = "Sync downloads the team's incidents again; nothing on this laptop is lost."
 
 
+class CursorAhead(CursorExpired):
+    """410 with code `cursor_ahead`: this laptop's cursor is past the end of the hub's change
+    log, so the hub was restored from a backup (without a new epoch) and may have lost records
+    this laptop holds as acknowledged. Handled like an epoch change: re-send, then re-pull."""
+
+    title = "The hub was restored from a backup"
+    action = "Sync sends this laptop's records again; nothing on this laptop is lost."
+
+
+CURSOR_AHEAD = "cursor_ahead"  # the hub's `code` for a cursor past the end of its change log
+
+
 class ClientTooOld(SyncError):
     title = "This version of cvi-desktop is too old for the hub"
     action = "Install the latest cvi-desktop; your saved work is kept."
@@ -164,6 +180,8 @@ def classify_status(status: int, body: str, headers: Mapping[str, str], now: dat
     if status == 403:
         return AccessDenied(detail, status=status)
     if status == 410:
+        if _field(body, "code") == CURSOR_AHEAD:
+            return CursorAhead(detail, status=status)
         return CursorExpired(detail, status=status)
     if status == 413:
         return PayloadTooLarge(detail, status=status)
@@ -178,13 +196,18 @@ def classify_status(status: int, body: str, headers: Mapping[str, str], now: dat
     return ProtocolError(detail, status=status)
 
 
-def _detail(body: str) -> str:
-    """The hub's `detail`, shortened; hub messages never echo record content."""
+def _field(body: str, name: str) -> Any:
+    """One top-level field of a JSON error body, or None."""
     try:
         found = json.loads(body)
     except ValueError:
-        return ""
-    detail = found.get("detail") if isinstance(found, dict) else None
+        return None
+    return found.get(name) if isinstance(found, dict) else None
+
+
+def _detail(body: str) -> str:
+    """The hub's `detail`, shortened; hub messages never echo record content."""
+    detail = _field(body, "detail")
     if isinstance(detail, str):
         return detail[:200]
     if isinstance(detail, list) and detail:
@@ -218,8 +241,30 @@ def _loopback(host: str) -> bool:
 
 @dataclass(frozen=True)
 class Timeouts:
+    """How long each request may wait for the hub's answer (a read time-out: the wait for the
+    first byte, and between bytes, of the answer).
+
+    `read` is for the small requests. A push waits longer in proportion to its body, because the
+    hub validates and durably commits every record before it answers (`push_bytes_per_second`
+    is a slow hub's pace); a pull page in proportion to the records asked for. The long-poll
+    (`wait`) holds by design for the seconds asked plus `wait_margin`, and is the only request
+    allowed to be silent that long. Nothing waits more than `max_read`."""
+
     connect: float = CONNECT_TIMEOUT
     read: float = READ_TIMEOUT
+    push_bytes_per_second: float = 50_000.0  # 1 MB batch: read + 20 s
+    pull_records_per_second: float = 250.0  # 500-record page: read + 2 s
+    wait_margin: float = 10.0
+    max_read: float = 120.0
+
+    def for_push(self, body_bytes: int) -> float:
+        return min(self.max_read, self.read + body_bytes / self.push_bytes_per_second)
+
+    def for_pull(self, limit: int) -> float:
+        return min(self.max_read, self.read + limit / self.pull_records_per_second)
+
+    def for_wait(self, seconds: float) -> float:
+        return seconds + self.wait_margin
 
 
 class HubClient:
@@ -270,22 +315,24 @@ class HubClient:
         if body is None:
             body = json.dumps({"records": list(records or [])}, separators=(",", ":"),
                               ensure_ascii=False).encode("utf-8")
-        return self._call("POST", PUSH_PATH, PushResponse, data=body)
+        return self._call("POST", PUSH_PATH, PushResponse, data=body,
+                          read_timeout=self.timeouts.for_push(len(body)))
 
     def pull(self, cursor: str | None, limit: int) -> PullResponse:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
-        return self._call("GET", PULL_PATH, PullResponse, params=params)
+        return self._call("GET", PULL_PATH, PullResponse, params=params,
+                          read_timeout=self.timeouts.for_pull(limit))
 
     def wait(self, cursor: str | None, seconds: float, limit: int = 100) -> PullResponse:
         """Long-poll: returns as soon as there are changes after `cursor`, or empty after
-        `seconds`. The read timeout leaves room beyond the hub's own wait."""
+        `seconds`. Its read timeout is that wait plus a margin, apart from the short ones."""
         params: dict[str, Any] = {"timeout": seconds, "limit": limit}
         if cursor:
             params["cursor"] = cursor
         return self._call("GET", WAIT_PATH, PullResponse, params=params,
-                          read_timeout=seconds + self.timeouts.read)
+                          read_timeout=self.timeouts.for_wait(seconds))
 
     # --- the one mapping -----------------------------------------------------------------------
 
@@ -303,7 +350,7 @@ class HubClient:
         try:
             response = self.session.request(
                 method, self.base_url + path, params=params, data=data, headers=headers,
-                timeout=(self.timeouts.connect, read_timeout or self.timeouts.read),
+                timeout=(self.timeouts.connect, self.timeouts.read if read_timeout is None else read_timeout),
                 verify=self._verify, allow_redirects=False,
             )
             body = response.content  # read here so a cut mid-body is mapped below

@@ -210,6 +210,12 @@ class RecordOut(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: str
+    code: str | None = Field(
+        None,
+        description="Machine-readable reason where a client must tell answers apart; a 410 on pull "
+        "says cursor_ahead (the hub was restored from a backup: re-send what it may have lost), "
+        "cursor_expired, cursor_other_epoch or cursor_invalid (pull again from the start)",
+    )
 
 
 # --- CPD -------------------------------------------------------------------------------------

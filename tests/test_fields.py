@@ -15,6 +15,12 @@ SAMPLES: list[Any] = [
     "hospital", "HOSPITAL", "completed", "medium", "no_such_code", "011", "11", "1131", "ZZ123456",
     "2026-11-01T18:00:00.000000+00:00", "2026-11-01T18:00:00+00:00", "2026-11-01T12:00:00-06:00",
     "2026-13-01T18:00:00.000000+00:00", "2026-11-01T18:00:00", "not a time", "abc-123", "a b", ["w1"],
+    "2026-02-30T18:00:00.000000+00:00", ["under_18", "18_24"], ["under_18", "nope"], ["UNDER_18"], [],
+    [{"kind": "response_action", "id": "abc-123", "version": 2}],
+    [{"id": "abc-123", "kind": "referral", "version": 1}],
+    [{"kind": "referral", "id": "abc-123", "version": 0}],
+    [{"kind": "no_kind", "id": "abc-123", "version": 1}], [{"kind": "referral", "id": "a b", "version": 1}],
+    [{"kind": "referral", "id": "abc-123", "version": True}], [{"kind": "referral", "id": "abc-123"}],
 ]
 
 

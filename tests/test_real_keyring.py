@@ -13,7 +13,9 @@ from pathlib import Path
 import keyring
 import pytest
 
-from cvi_desktop.services import incidents
+from cvi_desktop import recovery
+from cvi_desktop.paths import read_identity
+from cvi_desktop.services import incidents, people
 from cvi_desktop.store import keys, open_profile
 
 
@@ -60,10 +62,47 @@ def test_store_key_lives_in_the_secret_service(
                 "occurred_at": "2026-11-01T10:00:00-06:00",
             },
         )
-    stored = secret_service.get_password(keys.SERVICE, f"database-key:{profile}")
+    entry = f"database-key:{read_identity(profile, tmp_path).id}"  # by the profile's id, not name
+    stored = secret_service.get_password(keys.SERVICE, entry)
     assert stored is not None and len(stored) == 64
+    assert secret_service.get_password(keys.SERVICE, f"database-key:{profile}") is None
     assert stored.encode() not in (tmp_path / "profiles" / profile / "cvi.db").read_bytes()
     with open_profile(profile, home=tmp_path) as again:
         assert incidents.get(again, incident_id)["district"] == "007"
-    keys.delete_secret(f"database-key:{profile}")
-    assert secret_service.get_password(keys.SERVICE, f"database-key:{profile}") is None
+    _forget(profile, tmp_path)
+    assert secret_service.get_password(keys.SERVICE, entry) is None
+
+
+def _forget(profile: str, home: Path) -> None:
+    identity = read_identity(profile, home)
+    for kind in (keys.DATABASE_KEY, keys.RECOVERY_KEY):
+        keys.delete_secret(keys.entry_name(kind, identity.id))
+
+
+@pytest.mark.keyring
+def test_recovery_after_the_real_keyring_loses_the_key(
+    secret_service: keyring.backend.KeyringBackend, tmp_path: Path
+) -> None:
+    """The GNOME keyring forgets the profile (as after a reset); the recovery key brings it back."""
+    profile = f"ci-{uuid.uuid4().hex[:8]}"
+    with open_profile(profile, home=tmp_path) as store:
+        incident_id = incidents.record_incident(store, {
+            "source": "self", "incident_type": "shots_fired_no_injury", "district": "007",
+            "occurred_at": "2026-11-01T10:00:00-06:00"})
+        people.add_participant(store, {"incident_id": incident_id, "first_name": "Keyring"})
+        people.add_note(store, {"incident_id": incident_id, "body": "only here"})
+    identity = read_identity(profile, tmp_path)
+    written_down = recovery.saved_recovery_key(profile, tmp_path)
+    try:
+        for kind in (keys.DATABASE_KEY, keys.RECOVERY_KEY):
+            keys.delete_secret(keys.entry_name(kind, identity.id))
+        with pytest.raises(keys.DatabaseKeyMissing, match="recover"):
+            open_profile(profile, home=tmp_path)
+        recovery.recover(profile, written_down, home=tmp_path)
+        stored = secret_service.get_password(keys.SERVICE, keys.entry_name(keys.DATABASE_KEY, identity.id))
+        assert stored is not None
+        with open_profile(profile, home=tmp_path) as again:
+            assert [n["body"] for n in people.notes_for(again, incident_id)] == ["only here"]
+            assert [p["first_name"] for p in people.participants_for(again, incident_id)] == ["Keyring"]
+    finally:
+        _forget(profile, tmp_path)

@@ -14,6 +14,7 @@ import pytest
 from keyring.backends import fail
 
 from cvi_desktop.errors import CviError, DatabaseTooNew, KeyringUnavailable, ValidationError
+from cvi_desktop.paths import read_identity
 from cvi_desktop.services import incidents, people, responses
 from cvi_desktop.store import Store, open_profile
 from cvi_desktop.store.migrations import SCHEMA_VERSION
@@ -61,12 +62,15 @@ def test_wrong_key_is_refused_and_file_untouched(store: Store, tmp_path: Path) -
 def test_profile_key_comes_from_keyring_and_is_reused(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
     with open_profile("alice", home=tmp_path) as first:
         incident_id = incidents.record_incident(first, INCIDENT)
-    [(service, name)] = memory_keyring.secrets
-    assert (service, name) == ("cvi-desktop", "database-key:alice")
-    assert len(memory_keyring.secrets[(service, name)]) == 64
+    # Named by the profile's own id (profile.json), never its name; plus its recovery key.
+    profile_id = read_identity("alice", tmp_path).id
+    assert set(memory_keyring.secrets) == {
+        ("cvi-desktop", f"database-key:{profile_id}"), ("cvi-desktop", f"recovery-key:{profile_id}")
+    }
+    assert len(memory_keyring.secrets[("cvi-desktop", f"database-key:{profile_id}")]) == 64
     with open_profile("alice", home=tmp_path) as second:
         assert incidents.get(second, incident_id)["district"] == "011"
-    assert len(memory_keyring.secrets) == 1
+    assert len(memory_keyring.secrets) == 2
 
 
 @pytest.mark.parametrize("backend", [fail.Keyring(), FileKeyring()], ids=["fail", "untrusted"])

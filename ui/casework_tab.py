@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -27,7 +26,7 @@ from . import operations
 from .context import AppContext
 from .labels import label, recorded_by, when
 from .operations import IncidentDetail
-from .response_form import from_qdatetime, to_qdatetime
+from .response_form import chicago_datetime_edit, from_qdatetime, to_qdatetime
 from .widgets import RecordTable, title_label
 
 
@@ -86,10 +85,8 @@ class CaseworkTab(QWidget):
         )
         layout.addWidget(self.followups, 1)
         row2 = QHBoxLayout()
-        self.due = QDateTimeEdit(self)
-        self.due.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.due.setCalendarPopup(True)
-        self.due.setAccessibleName(self.tr("Follow-up due"))
+        # Read in Chicago time like every other time in the app, whatever the laptop's zone.
+        self.due = chicago_datetime_edit(self, self.tr("Follow-up due (Chicago time)"))
         self.kind = QComboBox(self)
         self.kind.setAccessibleName(self.tr("Follow-up kind"))
         for k in FollowupKind:

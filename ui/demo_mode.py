@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cvi_desktop.store import Store
 from sync import demo_team
 
 log = logging.getLogger(__name__)
@@ -109,9 +108,3 @@ def notification(rng: random.Random, now: datetime, incident_id: str | None = No
 def post_notification(hub: Any, body: dict[str, Any], now: datetime | None = None) -> str:
     """CPD posts a notification (in-process, as the hub's own route does), and long-polls wake."""
     return demo_team.post_notification(hub, body, now)
-
-
-def seed_profile(store: Store, hub: DemoHub | None, now: datetime) -> int:
-    """Nothing to seed: the demo laptop's records all arrive by sync from the team's hub. Kept
-    for the launcher's start-up sequence; returns how many incidents were seeded (none)."""
-    return 0

@@ -21,6 +21,7 @@ from cvi_desktop.errors import (
     KeyringUnavailable,
     NotFound,
     StaleVersion,
+    StorageProblem,
     ValidationError,
 )
 
@@ -35,6 +36,7 @@ class Explained:
     what_to_do: str
     details: str
     # Sign-in problems and offline states go to the status bar, never a modal, when automatic.
+    # "storage": this laptop's disk or database (full, locked, read-only, damaged).
     kind: str = "error"
 
 
@@ -93,6 +95,11 @@ def explain(exc: BaseException) -> Explained:
             details,
             kind="validation",
         )
+    if isinstance(exc, StorageProblem) or name == "LocalStorageProblem":
+        # The store (or the sync engine, passing it on) already says what happened and what to
+        # do; the raw SQLite error stays in the details only.
+        title, action = getattr(exc, "title", ""), getattr(exc, "action", "")
+        return Explained(tr(title), tr(action), details, kind="storage")
     if isinstance(exc, KeyringUnavailable):
         return Explained(tr("No secure keyring"), scrub(str(exc)), details)
     if isinstance(exc, DatabaseTooNew):

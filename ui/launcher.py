@@ -27,6 +27,8 @@ from .resources import apply_style_sheet, icon, load_translator
 if TYPE_CHECKING:
     import argparse
 
+    from PySide6.QtWidgets import QDialog
+
     from .main_window import MainWindow
     from .session import Session
 
@@ -101,13 +103,27 @@ def show_main_window(
     window = MainWindow(session, idle_timeout_s=idle_timeout_s, demo=demo)
     window.show()
     if not session.tasks.has_store:
-        # Queued on the store thread ahead of `start()`'s reads, which therefore find it open.
-        window.when_painted(
-            lambda: session.open(
+        tasks = session.tasks
+
+        def open_store() -> None:
+            # After the window's `_complete` (which sets the default failure handler). If the
+            # open fails, the first reads queued behind it fail too ("no profile is open"): only
+            # the open's own failure is for the person (`on_open_failure`: an error, or the
+            # recovery dialog), not a stack of "Something went wrong" behind it.
+            report = tasks.default_failure
+
+            def quiet(error: BaseException) -> None:
+                if tasks.has_store or not isinstance(error, RuntimeError):
+                    report(error)
+
+            tasks.default_failure = quiet
+            # Queued on the store thread ahead of `start()`'s reads, which therefore find it open.
+            session.open(
                 on_success=lambda _r: on_opened() if on_opened is not None else None,
                 on_failure=on_open_failure,
             )
-        )
+
+        window.when_painted(open_store)
     window.start()
     return window
 
@@ -154,10 +170,97 @@ def self_test() -> int:
         return 2
     finally:
         try:
-            keys.delete_secret(f"database-key:{profile}")
+            from cvi_desktop.paths import read_identity
+
+            identity = read_identity(profile, home)
+            if identity is not None:  # its entries are named by the throwaway profile's id
+                for kind in (keys.DATABASE_KEY, keys.RECOVERY_KEY):
+                    keys.delete_secret(keys.entry_name(kind, identity.id))
         except Exception:  # noqa: BLE001
             pass
         shutil.rmtree(home, ignore_errors=True)
+
+
+def sign_in_saver(home: Path | None, save: Callable[[str, str], None]) -> Callable[[str, str], None]:
+    """The sign-in dialog's `save_token`: the token's keyring entry is named by the profile's
+    id, so a new profile gets its id (`profile.json`) before its first token is saved, and the
+    token lands under the id, never the name another data folder may also use."""
+
+    def save_token(profile: str, token: str) -> None:
+        from cvi_desktop.paths import ensure_identity
+
+        ensure_identity(profile, home)
+        save(profile, token)
+
+    return save_token
+
+
+def show_new_recovery_key(window: MainWindow) -> QDialog | None:
+    """Once, after a profile is made (or first opened since recovery keys): its recovery key.
+
+    Until the person ticks "I have written it down", it is shown again at each start."""
+    from cvi_desktop import recovery
+
+    from .recovery_dialog import RecoveryKeyDialog
+
+    session = window.session
+    profile, home = session.profile, session.home
+    if not recovery.needs_showing(profile, home):
+        return None
+    dialog = RecoveryKeyDialog(
+        profile,
+        session.tasks,
+        key_lookup=lambda: recovery.saved_recovery_key(profile, home),
+        first_time=True,
+        parent=window,
+    )
+    dialog.accepted.connect(lambda: recovery.mark_shown(profile, home))
+    dialog.setModal(True)
+    dialog.show()
+    return dialog
+
+
+def offer_recovery(
+    window: MainWindow | None,
+    exc: BaseException,
+    *,
+    on_opened: Callable[[], None],
+    on_refused: Callable[[BaseException], None],
+) -> QDialog | None:
+    """The profile did not open. If the keyring lost its key, ask for the recovery key, then open
+    again; any other failure (or a cancelled recovery) goes to `on_refused`."""
+    from cvi_desktop.recovery import kit_path
+    from cvi_desktop.store.keys import DatabaseKeyMissing
+
+    from .recovery_dialog import RecoverDialog
+
+    if window is None or not isinstance(exc, DatabaseKeyMissing):
+        on_refused(exc)
+        return None
+    session = window.session
+    if not kit_path(session.profile, session.home).exists():
+        on_refused(exc)  # nothing to recover with; the message says what can be done
+        return None
+    dialog = RecoverDialog(session.profile, session.tasks, home=session.home, parent=window)
+
+    def finished(_code: int) -> None:
+        if not dialog.recovered:
+            on_refused(exc)
+            return
+
+        def reopened(_result: object) -> None:
+            window.start()  # the loads that found no store, again
+            on_opened()
+
+        def failed_again(again: BaseException) -> None:
+            offer_recovery(window, again, on_opened=on_opened, on_refused=on_refused)
+
+        session.open(on_success=reopened, on_failure=failed_again)
+
+    dialog.finished.connect(finished)
+    dialog.setModal(True)
+    dialog.show()
+    return dialog
 
 
 def run_demo(args: argparse.Namespace, app: QApplication) -> int:
@@ -165,6 +268,7 @@ def run_demo(args: argparse.Namespace, app: QApplication) -> int:
     import tempfile
     from datetime import UTC, datetime
 
+    from cvi_desktop.paths import ensure_identity
     from sync.credentials import set_token
 
     from . import demo_mode
@@ -172,13 +276,14 @@ def run_demo(args: argparse.Namespace, app: QApplication) -> int:
     from .session import Session
 
     home = args.home or Path(tempfile.mkdtemp(prefix="cvi-demo-home-"))
+    # The demo's token is this folder's profile's, under its id: never a real "demo" profile's.
+    os.environ["CVI_DESKTOP_HOME"] = str(home)
+    ensure_identity("demo", home)
     hub = demo_mode.start_hub()
     set_token("demo", hub.staff_token)
     # The demo token is a supervisor's: the hub says so on the first sync (no role set here).
     session = Session("demo", home=home, actor=demo_mode.DEMO_STAFF)
     session.open_blocking()
-    now = datetime.now(UTC)
-    session.tasks.store_op(lambda s: demo_mode.seed_profile(s, hub, now)).result(120)
     session.connect_hub(hub.url, debounce=1.0)
     window = MainWindow(session, idle_timeout_s=args.idle_minutes * 60, demo=True)
     window.start()
@@ -217,7 +322,8 @@ def run_normal(args: argparse.Namespace, app: QApplication) -> int:
     apply_style_sheet()  # the sign-in dialog comes before the main window
     tasks = TaskManager()
     dialog = SignInDialog(
-        tasks, checker=check_hub, save_token=save_sign_in, saved_token=saved_token, home=args.home
+        tasks, checker=check_hub, save_token=sign_in_saver(args.home, save_sign_in),
+        saved_token=saved_token, home=args.home,
     )
     if args.profile:
         dialog.profile.setCurrentText(args.profile)
@@ -236,12 +342,19 @@ def run_normal(args: argparse.Namespace, app: QApplication) -> int:
         ErrorDialog(explain(exc)).exec()
         app.exit(2)
 
-    # Sync starts once the profile is open (the engine's first act is to read the outbox).
-    show_main_window(
+    window: MainWindow | None = None
+
+    def opened() -> None:
+        if window is not None:
+            show_new_recovery_key(window)
+        # Sync starts once the profile is open (the engine's first act is to read the outbox).
+        session.connect_hub(choice.hub_url)
+
+    window = show_main_window(
         session,
         idle_timeout_s=args.idle_minutes * 60,
-        on_opened=lambda: session.connect_hub(choice.hub_url),
-        on_open_failure=refused,
+        on_opened=opened,
+        on_open_failure=lambda exc: offer_recovery(window, exc, on_opened=opened, on_refused=refused),
     )
     code = app.exec()
     session.close()
@@ -258,6 +371,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("The demo runs its own hub and is not part of the installed app; run `make run` from a "
               "source checkout instead.", file=sys.stderr)
         return 2
+    if args.home is not None:
+        # One data folder for the whole process: the parts that find keyring entries by the
+        # profile's id (the token, read by the sync engine) look in CVI_DESKTOP_HOME.
+        os.environ["CVI_DESKTOP_HOME"] = str(args.home)
     app = make_app([sys.argv[0], *argv])
     QCoreApplication.setApplicationVersion("0.1.0")
     if args.demo:

@@ -5,7 +5,8 @@ It owns no business logic: views talk to the core through `operations`, sync thr
 Cold start paints first. The constructor builds only what the first frame shows: the menu
 titles, the filter bar, the queue's header, the (empty) place of the detail pane and the status
 bar, with as few imports as that takes. Everything else is built by `_complete()` right after
-that frame: the menus' actions, the queue's model, the notification banner, the idle watcher;
+that frame: the menus' actions, the queue's model, the notification list and the sign-in
+banner, the idle watcher;
 then the store opens and the first page is asked for (`when_painted`), and only then is the
 incident detail built. The lock screen, the sync panel and the supervisor screens are built when
 first needed. Each late part is a property that builds it on first use, so nothing can see it
@@ -24,7 +25,7 @@ Two costs are kept out of the first frame on purpose:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
@@ -36,13 +37,14 @@ from .status_bar import SyncStatusBar
 if TYPE_CHECKING:  # built (and imported) after the first frame
     from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 
-    from . import operations
     from .detail_view import IncidentDetailView
     from .idle_lock import IdleWatcher, LockScreen
-    from .notifier import NotificationBanner, Notifier
+    from .notification_list import NotificationList
+    from .notifier import Notifier, SignInBanner
     from .report_view import MonthlyReviewDialog
     from .review_queue import ReviewQueueDialog
     from .session import Session
+    from .sign_in import SignInDialog
     from .sync_panel import SyncPanel
     from .team_view import TeamCaseloadDialog
 
@@ -74,8 +76,11 @@ class MainWindow(QMainWindow):
         self._completed = False
         self._idle_timeout_s = idle_timeout_s
         self._monotonic = monotonic
-        self._banner: NotificationBanner | None = None
+        self._banner: NotificationList | None = None
+        self._sign_in_banner: SignInBanner | None = None
         self._notifier: Notifier | None = None
+        self._sign_in_dialog: SignInDialog | None = None
+        self._sound_action: QAction | None = None
         self._idle: IdleWatcher | None = None
         self._detail: IncidentDetailView | None = None
         self._lock_screen: LockScreen | None = None
@@ -106,7 +111,7 @@ class MainWindow(QMainWindow):
         work = QWidget(self)
         self._work_layout = QVBoxLayout(work)
         self._work_layout.setContentsMargins(6, 6, 6, 0)
-        # (The notification banner, hidden until a notification comes, goes above the splitter.)
+        # (The sign-in banner and the notification list, hidden until needed, go above the splitter.)
         self._work_layout.addWidget(self.splitter, 1)
 
         self.pages = QStackedWidget(self)
@@ -144,13 +149,16 @@ class MainWindow(QMainWindow):
         self._completed = True
         apply_style_sheet()
         from .idle_lock import IdleWatcher
-        from .notifier import NotificationBanner, Notifier
+        from .notification_list import NotificationList
+        from .notifier import Notifier, SignInBanner
 
         ctx, session = self.ctx, self.session
-        self._banner = NotificationBanner(self)
-        self._banner.hide()
-        self._work_layout.insertWidget(0, self._banner)
-        self._notifier = Notifier(self._banner, self)
+        self._sign_in_banner = SignInBanner(self)
+        self._work_layout.insertWidget(0, self._sign_in_banner)
+        self._banner = NotificationList(ctx, self)
+        self._work_layout.insertWidget(1, self._banner)
+        self._notifier = Notifier(parent=self)
+        self._notifier.sound_on = self._sound_setting()
         self._idle = IdleWatcher(
             self._idle_timeout_s, parent=self, **({"monotonic": self._monotonic} if self._monotonic else {})
         )
@@ -164,6 +172,12 @@ class MainWindow(QMainWindow):
         self.status.open_sync_panel.connect(self.show_sync_panel)
         self.status.share_now.connect(self.share_now)
         self._notifier.open_incident.connect(self.open_incident)
+        self._banner.open_incident.connect(self.open_incident)
+        self._banner.count_changed.connect(self.status.set_new_notifications)
+        self.status.open_notifications.connect(self.show_notifications)
+        # Opening an incident any way at all (the list, the queue, the tray) means it was seen.
+        self.queue.current_changed.connect(self._banner.opened)
+        self._sign_in_banner.sign_in.connect(self.sign_in_again)
         ctx.events.open_incident.connect(self.open_incident)
         ctx.events.notification.connect(self._notified)
         ctx.events.data_changed.connect(self._data_changed)
@@ -171,7 +185,18 @@ class MainWindow(QMainWindow):
         ctx.events.team_changed.connect(self._load_staff)
         self.queue.reassign_requested.connect(self.reassign)
         session.bridge.demand_failed.connect(self._sync_failed)
-        session.bridge.sign_in_needed.connect(lambda _e: self.status.set_signed_in(True))
+        session.bridge.sign_in_needed.connect(self._sign_in_lost)
+        for outcome in (
+            session.bridge.finished,
+            session.bridge.offline,
+            session.bridge.paused,
+            session.bridge.storage_problem,
+        ):
+            # The banner follows the latest outcome, as the status bar does: shared, offline or
+            # paused replaces "sign-in needed" (a later refusal shows it again).
+            outcome.connect(lambda _e: self._sign_in_banner.hide() if self._sign_in_banner else None)
+        if type(session.bridge.outcome).__name__ == "SignInNeeded":
+            self._sign_in_lost(session.bridge.outcome)
         self._idle.idle.connect(self.lock)
 
     def _build_detail_soon(self) -> None:
@@ -180,10 +205,17 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.detail)
 
     @property
-    def banner(self) -> NotificationBanner:
+    def banner(self) -> NotificationList:
+        """The list of new notifications across the top of the window."""
         self._complete()
         assert self._banner is not None
         return self._banner
+
+    @property
+    def sign_in_banner(self) -> SignInBanner:
+        self._complete()
+        assert self._sign_in_banner is not None
+        return self._sign_in_banner
 
     @property
     def notifier(self) -> Notifier:
@@ -242,8 +274,9 @@ class MainWindow(QMainWindow):
         if self._sync_panel is None:
             from .sync_panel import SyncPanel
 
-            self._sync_panel = SyncPanel(self.ctx, self)
+            self._sync_panel = SyncPanel(self.ctx, self, self.session.bridge)
             self._sync_panel.share_now.connect(self.share_now)
+            self._sync_panel.sign_in_requested.connect(self.sign_in_again)
             self._sync_panel.edit_incident.connect(self.open_incident)
         return self._sync_panel
 
@@ -344,11 +377,20 @@ class MainWindow(QMainWindow):
             return action
 
         act("file", self.tr("&Lock now"), "Ctrl+Shift+L", self.lock)
+        from .recovery_dialog import show_recovery_key  # here: built after the first frame
+
+        act("file", self.tr("Recovery &key…"), None, lambda: show_recovery_key(self))
         act("file", self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         act("incident", self.tr("&Find…"), QKeySequence.StandardKey.Find, self._focus_search)
         act("incident", self.tr("&Log a response"), "Ctrl+L", lambda: self.detail.focus_response_form())
         act("incident", self.tr("&Queue"), "Ctrl+1", lambda: self.queue.table.setFocus())
         act("incident", self.tr("&Refresh"), QKeySequence.StandardKey.Refresh, self.refresh)
+        self._menu["incident"].addSeparator()
+        act("incident", self.tr("New &notifications"), "Ctrl+Shift+N", self.show_notifications)
+        self._sound_action = act("incident", self.tr("Notification &sound"), None, lambda: None)
+        self._sound_action.setCheckable(True)
+        self._sound_action.setChecked(self.notifier.sound_on)
+        self._sound_action.toggled.connect(self.set_sound)
         self._supervisor_actions = [
             act("team", self.tr("&Review queue…"), "Ctrl+Shift+R", self.show_review_queue),
             act("team", self.tr("Rea&ssign…"), "Ctrl+R", self.reassign),
@@ -360,6 +402,7 @@ class MainWindow(QMainWindow):
         ]
         act("sync", self.tr("&Share now"), "Ctrl+Shift+Y", self.share_now)
         act("sync", self.tr("Sync &panel…"), "Ctrl+Shift+S", self.show_sync_panel)
+        act("sync", self.tr("Sign &in again…"), None, self.sign_in_again)
         act("help", self.tr("&About cvi-desktop"), None, self._about)
 
     def _set_title(self) -> None:
@@ -403,6 +446,9 @@ class MainWindow(QMainWindow):
         self.queue.apply_filters()
         operations.load_staff(ctx=self.ctx, on_success=self.queue.set_staff)
         self.status.refresh()
+        # Notifications still new from last time stay in view until opened. Here, not when the
+        # list is built: this runs after the store was asked to open, so it finds it open.
+        self.banner.reload()
 
     def _load_staff(self) -> None:
         from . import operations
@@ -420,6 +466,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         self.queue.select_incident(incident_id)
         self.detail.show_incident(incident_id)
+        self.banner.opened(incident_id)
 
     def refresh(self) -> None:
         self.queue.refresh()
@@ -441,30 +488,90 @@ class MainWindow(QMainWindow):
         self.queue.refresh()
 
     def _notified(self, incident_id: str) -> None:
-        from . import operations
-        from .labels import label
+        # The list records it in the store first; only news rings (not a month of history
+        # pulled by a first sync, nor the same incident twice).
+        def ring(entry: dict[str, Any]) -> None:
+            self.notifier.notify(incident_id, self.banner.summary(entry, with_rd=False))
 
-        def ring(detail: operations.IncidentDetail) -> None:
-            i = detail.incident
-            text = self.tr("%s in district %s, received %s") % (
-                label(i["incident_type"]),
-                i["district"],
-                (i["org_received_at"] or "")[11:16] and self._local_time(i["org_received_at"]),
+        self.banner.received(incident_id, on_news=ring)
+
+    def show_notifications(self) -> None:
+        self.banner.reveal()
+
+    # --- notification sound (a per-profile setting) ------------------------------------------
+
+    def _sound_setting(self) -> bool:
+        from .notifier import SOUND_SETTING
+        from .sign_in import prefs
+
+        return str(prefs(self.session.profile).value(SOUND_SETTING, "true")).lower() == "true"
+
+    def set_sound(self, on: bool) -> None:
+        from .notifier import SOUND_SETTING
+        from .sign_in import prefs
+
+        prefs(self.session.profile).setValue(SOUND_SETTING, "true" if on else "false")
+        self.notifier.sound_on = on
+        if self._sound_action is not None and self._sound_action.isChecked() != on:
+            self._sound_action.setChecked(on)
+
+    # --- the sign-in lost, and found again ------------------------------------------------------
+
+    def _sign_in_lost(self, _event: object) -> None:
+        banner = self.sign_in_banner
+        if not banner.isVisible():
+            # Once per loss, not on every pass that finds it still lost.
+            self.notifier.warn(
+                self.tr("CPD notifications have stopped"),
+                self.tr("This laptop is no longer signed in to the hub. Sign in again to receive them."),
             )
-            self.notifier.notify(incident_id, text)
+        banner.show()
 
-        operations.load_incident(
-            ctx=self.ctx,
-            incident_id=incident_id,
-            on_success=ring,
-            on_failure=lambda exc: self.notifier.notify(incident_id, ""),
+    def sign_in_again(self) -> None:
+        """The sign-in dialog for this profile and its hub; the new token goes to the keyring
+        (through the same bridge functions as at start-up) and sync resumes at once."""
+        from .sign_in import SignInDialog, prefs
+        from .sync_bridge import check_hub, save_sign_in, saved_token
+
+        if self._sign_in_dialog is not None and self._sign_in_dialog.isVisible():
+            self._sign_in_dialog.raise_()
+            self._sign_in_dialog.activateWindow()
+            return
+        session = self.session
+        dialog = SignInDialog(
+            session.tasks,
+            checker=check_hub,
+            save_token=save_sign_in,
+            saved_token=saved_token,
+            home=session.home,
+            parent=self,
         )
+        # This profile only: signing in as someone else here would mix two people's work.
+        dialog.profile.clear()
+        dialog.profile.addItem(session.profile)
+        dialog.profile.setEditable(False)
+        dialog.demo.hide()
+        dialog.setWindowTitle(self.tr("Sign in again — %s") % session.profile)
+        url = session.hub_url or str(prefs(session.profile).value("hub_url", "") or "")
+        dialog.url.setText(url)
+        dialog.message.setText(
+            self.tr("Enter your token again (ask your supervisor for a new one if needed).")
+        )
+        dialog.token.setFocus()
+        dialog.accepted.connect(lambda: self._signed_in(dialog))
+        self._sign_in_dialog = dialog
+        dialog.open()  # window-modal, and the window keeps painting
 
-    @staticmethod
-    def _local_time(value: str) -> str:
-        from .labels import when
-
-        return when(value)[-5:]
+    def _signed_in(self, dialog: SignInDialog) -> None:
+        choice = dialog.result_value
+        if choice is None:
+            return
+        session = self.session
+        if session.bridge.engine is None or choice.hub_url != session.hub_url:
+            session.bridge.stop()
+            session.connect_hub(choice.hub_url)
+        else:
+            session.bridge.signed_in_again()
 
     def lock(self) -> None:
         # Nothing a worker was looking at stays on screen behind the lock.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,7 +43,23 @@ def to_qdatetime(value: datetime) -> QDateTime:
 
 
 def from_qdatetime(value: QDateTime) -> datetime:
+    """The instant a picker holds. Seconds since the epoch carry no zone, so this is right
+    whichever zone the QDateTime is in; what the person typed is read by the picker's own zone
+    (`chicago_datetime_edit`)."""
     return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
+
+
+def chicago_datetime_edit(parent: QWidget, accessible_name: str) -> QDateTimeEdit:
+    """A date-time picker that reads and shows America/Chicago wall time, whatever zone the
+    laptop's clock is set to. Without its own zone a QDateTimeEdit reads typed digits in the
+    system zone: on a laptop set to UTC, "14:09" became 08:09 Chicago time once saved."""
+    edit = QDateTimeEdit(parent)
+    edit.setTimeZone(CHICAGO_TZ)
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    edit.setCalendarPopup(True)
+    edit.setAccessibleName(accessible_name)
+    edit.setToolTip(QCoreApplication.translate("ResponseForm", "Chicago time"))
+    return edit
 
 
 def local_hhmm(value: datetime) -> str:
@@ -68,11 +84,7 @@ class ResponseForm(QWidget):
         self.action_type = self._combo(
             self.tr("Action type"), [(a.value, label(a.value)) for a in ActionType]
         )
-        self.started = QDateTimeEdit(self)
-        self.started.setTimeZone(CHICAGO_TZ)
-        self.started.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.started.setCalendarPopup(True)
-        self.started.setAccessibleName(self.tr("Started at (Chicago time)"))
+        self.started = chicago_datetime_edit(self, self.tr("Started at (Chicago time)"))
         self.minutes = QSpinBox(self)
         self.minutes.setRange(0, 24 * 60)
         self.minutes.setSingleStep(15)

@@ -62,7 +62,6 @@ def main(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
     teammate_token = add_team(hub.folder / "hub.sqlite3")
     session = Session("demo", home=home, actor=demo_mode.DEMO_STAFF)
     session.open_blocking()
-    session.tasks.store_op(lambda s: demo_mode.seed_profile(s, hub, datetime.now(UTC))).result(120)
     session.connect_hub(hub.url, debounce=600)
     window = MainWindow(session, idle_timeout_s=0, demo=True)
     window.resize(*size)
@@ -73,9 +72,12 @@ def main(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
     wait_until(lambda: session.ctx.identity_known, 15_000)
     import random
 
-    incident = demo_mode.post_notification(
-        hub.server, demo_mode.notification(random.Random(7), datetime.now(UTC))
-    )
+    # Two notifications a minute apart: the list keeps both until each is opened, so after the
+    # newest is opened the other still shows, with its count.
+    rng = random.Random(7)
+    earlier = datetime.now(UTC) - timedelta(minutes=1)
+    demo_mode.post_notification(hub.server, demo_mode.notification(rng, earlier))
+    incident = demo_mode.post_notification(hub.server, demo_mode.notification(rng, datetime.now(UTC)))
     wait_until(lambda: window.banner.isVisible(), 15_000)
     wait_until(lambda: False, 1500)
     from cvi_desktop import outbox

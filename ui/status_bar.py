@@ -4,6 +4,11 @@
 `status_text` is a pure function from facts to words, so tests can check every sentence. The
 words are a button: clicking opens the Sync panel.
 
+The words never lie by omission: "connecting to the hub…" until the first sync has an outcome
+(a slow hub is not a missing sign-in), "retrying now…" once an offline retry time has passed
+(a timer re-reads the clock while offline), and "Sign-in needed" says that notifications have
+stopped. A second button counts the CPD notifications not yet opened.
+
 The bar is part of the window's first frame, so this module imports only Qt widgets: the clock
 helpers and `operations` (the store's query layer) load when the first counts are asked for,
 and the pointing-hand cursor (PySide6's whole `Qt` namespace, ~40 ms) is set by `finish()`,
@@ -16,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from .resources import icon
@@ -42,6 +47,11 @@ class SyncView:
     sign_in_needed: bool = False
     paused: str = ""
     signed_in: bool = True
+    # A hub is set up but no sync has had an outcome yet (first contact, or a slow hub).
+    connecting: bool = False
+    # The laptop could not save sync progress (disk full, profile locked): its own problem, not
+    # the network's, so it is not shown as "offline". The engine's `StorageProblem` event.
+    storage_problem: str = ""
 
 
 def _hhmm(value: datetime) -> str:
@@ -50,28 +60,41 @@ def _hhmm(value: datetime) -> str:
     return local_text(value)[-5:]
 
 
-def status_text(v: SyncView) -> str:
+def status_text(v: SyncView, now: datetime | None = None) -> str:
+    """The status words. `now` (the app's clock) turns a retry time that has passed into
+    "retrying now…"; without it the retry time is shown as it is."""
     if v.sign_in_needed:
-        text = _t("Sign-in needed")
+        text = _t("Sign-in needed — CPD notifications have stopped")
+        if v.waiting:
+            text += " · " + _t("%d waiting to share") % v.waiting
+    elif v.storage_problem:
+        text = _t("Sharing stopped — %s") % v.storage_problem
         if v.waiting:
             text += " · " + _t("%d waiting to share") % v.waiting
     elif v.sharing is not None:
         text = _t("Sharing %d/%d") % v.sharing
     elif v.offline_retry_at is not None:
         title = v.offline_title or _t("Offline")
-        text = _t("%s — retrying at %s") % (title, _hhmm(v.offline_retry_at))
+        if now is not None and now >= v.offline_retry_at:
+            text = _t("%s — retrying now…") % title
+        else:
+            text = _t("%s — retrying at %s") % (title, _hhmm(v.offline_retry_at))
         if v.waiting:
             text += " · " + _t("%d waiting to share") % v.waiting
     elif v.paused:
         text = _t("Sharing paused — %s") % v.paused
-    elif v.waiting:
-        text = _t("Saved on this laptop · %d waiting to share") % v.waiting
-        if not v.signed_in:
-            text += " " + _t("(not signed in)")
-    elif v.last_shared_at is not None:
-        text = _t("Shared %s") % _hhmm(v.last_shared_at)
     else:
-        text = _t("Saved on this laptop")
+        if v.waiting:
+            text = _t("Saved on this laptop · %d waiting to share") % v.waiting
+        elif v.last_shared_at is not None:
+            text = _t("Shared %s") % _hhmm(v.last_shared_at)
+        else:
+            text = _t("Saved on this laptop")
+        if not v.signed_in:
+            if v.waiting:
+                text += " " + _t("(not signed in)")
+        elif v.connecting:
+            text += " · " + _t("connecting to the hub…")
     if v.quarantined:
         text += (
             " · "
@@ -83,6 +106,8 @@ def status_text(v: SyncView) -> str:
 def status_icon_name(v: SyncView) -> str:
     if v.sign_in_needed:
         return "sign-in"
+    if v.storage_problem:
+        return "sync-quarantined"
     if v.sharing is not None:
         return "sharing"
     if v.offline_retry_at is not None:
@@ -97,11 +122,13 @@ def status_icon_name(v: SyncView) -> str:
 class SyncStatusBar(QStatusBar):
     open_sync_panel = Signal()
     share_now = Signal()
+    open_notifications = Signal()
 
     def __init__(self, ctx: AppContext, bridge: SyncBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.view = SyncView(signed_in=bridge.engine is not None)
+        self.view = SyncView(signed_in=bridge.engine is not None, connecting=bridge.engine is not None)
+        self._ticker: QTimer | None = None
         self.button = QPushButton(self)
         self.button.setObjectName("statusButton")
         self.button.setFlat(True)
@@ -116,6 +143,15 @@ class SyncStatusBar(QStatusBar):
         self.who.setAccessibleName(_t("Signed in as"))
         self.addPermanentWidget(self.who)
         self.set_identity(ctx)
+        # The count of notifications not yet opened, in view even when their list is hidden.
+        self.alerts = QPushButton(self)
+        self.alerts.setObjectName("alertsButton")
+        self.alerts.setIcon(icon("notification"))
+        self.alerts.setAccessibleName(_t("New CPD notifications"))
+        self.alerts.setToolTip(_t("Show the new notifications (Ctrl+Shift+N)"))
+        self.alerts.clicked.connect(self.open_notifications)
+        self.alerts.hide()
+        self.addPermanentWidget(self.alerts)
         self.share = QPushButton(_t("Share now"), self)
         self.share.setAccessibleName(_t("Share now"))
         self.share.setToolTip(_t("Send waiting records to the hub now"))
@@ -127,8 +163,17 @@ class SyncStatusBar(QStatusBar):
         bridge.offline.connect(self._on_offline)
         bridge.sign_in_needed.connect(self._on_sign_in)
         bridge.paused.connect(self._on_paused)
+        bridge.storage_problem.connect(self._on_storage_problem)
+        bridge.attached.connect(lambda: self._apply(signed_in=True, connecting=True))
+        bridge.identity_changed.connect(lambda _i: self._apply(connecting=False))
         bridge.quarantined.connect(lambda _e: self.refresh())
         ctx.events.data_changed.connect(lambda _id: self.refresh())
+        # A bar made after the first sync had its outcome (the demo, tests) starts there, without
+        # reading the counts now: the window asks for them after its first frame.
+        self._starting = bridge.outcome is not None
+        if bridge.outcome is not None:
+            self._on_outcome(bridge.outcome)
+        self._starting = False
         self._show()
 
     def finish(self) -> None:
@@ -150,6 +195,12 @@ class SyncStatusBar(QStatusBar):
     def set_signed_in(self, signed_in: bool) -> None:
         self._apply(signed_in=signed_in)
 
+    def set_new_notifications(self, count: int) -> None:
+        """How many CPD notifications are not opened yet (hidden at none)."""
+        self.alerts.setText(_t("1 new notification") if count == 1 else _t("%d new notifications") % count)
+        self.alerts.setAccessibleDescription(self.alerts.text())
+        self.alerts.setVisible(count > 0)
+
     def text(self) -> str:
         return self.button.text()
 
@@ -158,13 +209,30 @@ class SyncStatusBar(QStatusBar):
         self._show()
 
     def _show(self) -> None:
-        self.button.setText(status_text(self.view))
+        self.button.setText(status_text(self.view, self.ctx.now()))
         self.button.setIcon(icon(status_icon_name(self.view)))
         self.button.setAccessibleDescription(self.button.text())
+        self._tick_while_offline()
+
+    def _tick_while_offline(self) -> None:
+        # Re-read the clock every second while a retry time is shown, so it turns into
+        # "retrying now…" when it passes instead of staying on screen in the past.
+        offline = self.view.offline_retry_at is not None
+        if offline and self._ticker is None:
+            self._ticker = QTimer(self)
+            self._ticker.setInterval(1000)
+            self._ticker.timeout.connect(self._show)
+        if self._ticker is not None:
+            if offline and not self._ticker.isActive():
+                self._ticker.start()
+            elif not offline and self._ticker.isActive():
+                self._ticker.stop()
 
     @Slot()
     def refresh(self) -> None:
         """Re-read the outbox counts on the store thread."""
+        if self._starting:
+            return
         from . import operations
 
         operations.load_sync_snapshot(
@@ -188,21 +256,53 @@ class SyncStatusBar(QStatusBar):
         if total:
             self._apply(sharing=(sent, total))
 
+    def _on_outcome(self, event: object) -> None:
+        """The last outcome the bridge saw, by the event's class name (as the bridge does)."""
+        handler = {
+            "SyncFinished": self._on_finished,
+            "Offline": self._on_offline,
+            "SignInNeeded": self._on_sign_in,
+            "Paused": self._on_paused,
+            "StorageProblem": self._on_storage_problem,
+        }.get(type(event).__name__)
+        if handler is not None:
+            handler(event)
+
+    # Each outcome replaces the one before: only one reason is ever shown.
+    _CLEAR = {
+        "sharing": None,
+        "offline_retry_at": None,
+        "sign_in_needed": False,
+        "paused": "",
+        "storage_problem": "",
+        "connecting": False,
+    }
+
     def _on_finished(self, _event: object) -> None:
-        self._apply(sharing=None, offline_retry_at=None, sign_in_needed=False, paused="")
+        self._apply(**self._CLEAR)
         self.refresh()
 
     def _on_offline(self, event: object) -> None:
         self._apply(
-            sharing=None,
-            offline_retry_at=getattr(event, "retry_at", None),
-            offline_title=str(getattr(event, "title", "")),
+            **self._CLEAR
+            | {
+                "offline_retry_at": getattr(event, "retry_at", None),
+                "offline_title": str(getattr(event, "title", "")),
+            }
         )
         self.refresh()
 
     def _on_sign_in(self, _event: object) -> None:
-        self._apply(sharing=None, sign_in_needed=True)
+        self._apply(**self._CLEAR | {"sign_in_needed": True})
         self.refresh()
 
     def _on_paused(self, event: object) -> None:
-        self._apply(sharing=None, paused=str(getattr(event, "reason", "")))
+        self._apply(**self._CLEAR | {"paused": str(getattr(event, "reason", ""))})
+
+    def _on_storage_problem(self, event: object) -> None:
+        # The engine's StorageProblem (title, action, kind, retry_at): the title says what is
+        # wrong with this laptop's storage; what to do goes in the tooltip and the Sync panel.
+        title = str(getattr(event, "title", "")) or _t("a problem with this laptop's storage")
+        self._apply(**self._CLEAR | {"storage_problem": title})
+        self.button.setToolTip(str(getattr(event, "action", "")) or self.button.toolTip())
+        self.refresh()

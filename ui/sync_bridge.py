@@ -48,6 +48,10 @@ class HubCheck:
     epoch: str
 
 
+# Events that end a sync pass and say where sharing stands.
+OUTCOMES = frozenset({"SyncFinished", "Offline", "SignInNeeded", "Paused", "StorageProblem"})
+
+
 class SyncBridge(QObject):
     started = Signal(object)  # SyncStarted
     progress = Signal(int, int)  # sent, total
@@ -55,6 +59,11 @@ class SyncBridge(QObject):
     offline = Signal(object)  # Offline (retry_at, title, action)
     sign_in_needed = Signal(object)  # SignInNeeded (title, action)
     paused = Signal(object)  # Paused (reason, action)
+    # This laptop's own storage failed during a sync (disk full, locked, read-only, damaged): the
+    # engine's `StorageProblem` (title, action, kind, retry_at). Not the network, so not `offline`.
+    storage_problem = Signal(object)
+    # An engine was attached: the hub is set up and the first sync is on its way.
+    attached = Signal()
     notification = Signal(str)  # incident id of a new notification
     incident_updated = Signal(str)
     quarantined = Signal(object)  # RecordQuarantined
@@ -73,6 +82,9 @@ class SyncBridge(QObject):
         self.tasks = tasks
         self.engine: EngineLike | None = None
         self._on_demand = False
+        # The last outcome of a sync (SyncFinished, Offline, SignInNeeded, Paused, StorageProblem),
+        # for views made after it; None until the first one since `attach`.
+        self.outcome: object | None = None
         self.gui_thread_deliveries = 0
         self.other_thread_deliveries = 0
 
@@ -95,6 +107,8 @@ class SyncBridge(QObject):
         else:
             self.other_thread_deliveries += 1
         name = type(event).__name__
+        if name in OUTCOMES:
+            self.outcome = event
         self.any_event.emit(event)
         if name == "SyncStarted":
             self.started.emit(event)
@@ -112,6 +126,9 @@ class SyncBridge(QObject):
         elif name == "Paused":
             self._explain_if_asked(event, title_attr="reason")
             self.paused.emit(event)
+        elif name == "StorageProblem":
+            self._explain_if_asked(event)
+            self.storage_problem.emit(event)
         elif name == "NotificationReceived":
             self.notification.emit(str(event.incident_id))  # type: ignore[attr-defined]
         elif name == "IncidentUpdated":
@@ -136,6 +153,8 @@ class SyncBridge(QObject):
 
     def attach(self, engine: EngineLike) -> None:
         self.engine = engine
+        self.outcome = None
+        self.attached.emit()
 
     def start(self) -> None:
         if self.engine is not None:
@@ -163,6 +182,12 @@ class SyncBridge(QObject):
         if on_demand:
             self._on_demand = True
         self.engine.request_sync("demand")
+
+    def signed_in_again(self) -> None:
+        """A new token is in the keyring: sync now. The engine reads the token at each request,
+        and a sync it is asked for clears its wait for the person."""
+        if self.engine is not None:
+            self.engine.request_sync("signed_in")
 
     # --- sign-in checks (network pool) ---------------------------------------------------------
 

@@ -2,17 +2,21 @@
 
 Quarantined records are never deleted: the hub's reason is shown, Retry sends the same frozen
 payload again, Edit opens the incident so the person can fix it (the fix queues a new version).
+
+While the hub refuses this laptop's sign-in the panel says so at the top, with a Sign in button:
+the status bar's "Sign-in needed" opens this panel, so the way back must be here.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -24,6 +28,9 @@ from . import operations
 from .context import AppContext
 from .labels import label, when
 from .widgets import RecordTable, title_label
+
+if TYPE_CHECKING:
+    from .sync_bridge import SyncBridge
 
 
 def incident_of(row: dict[str, Any]) -> str:
@@ -53,12 +60,37 @@ KIND = {
 class SyncPanel(QDialog):
     edit_incident = Signal(str)
     share_now = Signal()
+    sign_in_requested = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, bridge: SyncBridge | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle(self.tr("Sync"))
         self.setAccessibleName(self.tr("Sync panel"))
+        self.sign_in_box = QFrame(self)
+        self.sign_in_box.setObjectName("signInBanner")
+        self.sign_in_box.setStyleSheet(
+            "QFrame#signInBanner { border: 1px solid #b3261e; border-radius: 6px;"
+            " background: rgba(179, 38, 30, 0.12); }"
+        )
+        self.sign_in_text = QLabel(
+            self.tr(
+                "<b>Sign-in needed.</b> The hub no longer accepts this laptop's sign-in, so CPD "
+                "notifications have stopped and nothing is shared. Everything below stays saved."
+            ),
+            self.sign_in_box,
+        )
+        self.sign_in_text.setWordWrap(True)
+        self.sign_in = QPushButton(self.tr("Sign &in…"), self.sign_in_box)
+        self.sign_in.setAccessibleName(self.tr("Sign in to the hub again"))
+        box = QHBoxLayout(self.sign_in_box)
+        box.setContentsMargins(8, 4, 8, 4)
+        box.addWidget(self.sign_in_text, 1)
+        box.addWidget(self.sign_in)
+        self.sign_in_box.hide()
+        self.sign_in.clicked.connect(self.sign_in_requested)
         self.summary = QLabel(self)
         self.summary.setAccessibleName(self.tr("Sync summary"))
         self.summary.setWordWrap(True)
@@ -98,6 +130,7 @@ class SyncPanel(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.sign_in_box)
         layout.addWidget(self.summary)
         layout.addWidget(title_label(self.tr("Needs attention"), self))
         layout.addWidget(self.quarantined, 1)
@@ -119,6 +152,14 @@ class SyncPanel(QDialog):
         self.edit.clicked.connect(self._edit)
         self.share.clicked.connect(self.share_now)
         ctx.events.data_changed.connect(lambda _id: self.refresh() if self.isVisible() else None)
+        if bridge is not None:
+            bridge.sign_in_needed.connect(lambda _e: self.set_sign_in_needed(True))
+            for signal in (bridge.finished, bridge.offline, bridge.paused, bridge.storage_problem):
+                signal.connect(lambda _e: self.set_sign_in_needed(False))
+            self.set_sign_in_needed(type(bridge.outcome).__name__ == "SignInNeeded")
+
+    def set_sign_in_needed(self, needed: bool) -> None:
+        self.sign_in_box.setVisible(needed)
 
     def refresh(self) -> None:
         operations.load_sync_snapshot(ctx=self.ctx, with_rows=True, on_success=self._show)

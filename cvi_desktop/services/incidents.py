@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -16,6 +16,7 @@ from ..fields import RD_NUMBER, stored
 from ..sharing import Audience, RecordKind, org_incident
 from ..store.database import Store
 from .audit import audit
+from .batched import Batched
 from .staff_refs import ensure_staff
 
 FACT_FIELDS = tuple(IncidentFacts.__dataclass_fields__)
@@ -61,6 +62,14 @@ def _keep_version(store: Store, db: Database, incident_id: str, version: int, fa
     )
 
 
+def _facts_shared_from_here(source: object) -> bool:
+    """Whether this laptop shares an incident's facts with the organisation: a self-found
+    incident's facts are the organisation's, so they (and every correction) go from here; a
+    CPD-routed incident's facts belong to CPD and reach the team through the hub, which refuses
+    them from a device (its status and assignee are still shared from here)."""
+    return str(source) != Source.CPD.value
+
+
 def _share_with_org(store: Store, db: Database, incident_id: str) -> None:
     row = get(store, incident_id)  # inside the caller's transaction: sees its own writes
     outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.INCIDENT, incident_id, row["version"],
@@ -86,7 +95,7 @@ def record_incident(store: Store, data: Mapping[str, Any], *, themes: Iterable[s
         for tag in tags:
             db.execute("INSERT INTO incident_themes (incident_id, tag) VALUES (?, ?)", [incident_id, tag])
         audit(store, db, "record", "incident", incident_id)
-        if facts.source is not Source.CPD:
+        if _facts_shared_from_here(facts.source):
             # A CPD notification reaches the team through the hub; a self-found one must be sent.
             _share_with_org(store, db, incident_id)
     return incident_id
@@ -114,6 +123,11 @@ def correct_incident(store: Store, incident_id: str, changes: Mapping[str, Any],
         )
         _keep_version(store, db, incident_id, version, row, by or store.actor)
         audit(store, db, "correct", "incident", incident_id, reason)
+        if _facts_shared_from_here(current["source"]) or _facts_shared_from_here(row["source"]):
+            # The organisation holds this incident's facts only from here: without this, a
+            # correction of a self-found incident never leaves the laptop (issue 8). One that
+            # stops or starts being self-found is sent too, so the team learns of the change.
+            _share_with_org(store, db, incident_id)
     return version
 
 
@@ -179,40 +193,81 @@ _LOOK_IT_UP: Any = object()
 
 
 def apply_remote(store: Store, data: Mapping[str, Any], version: int, *,
-                 current: Mapping[str, Any] | None = _LOOK_IT_UP) -> bool:
+                 current: Mapping[str, Any] | None = _LOOK_IT_UP, batch: Batched | None = None,
+                 staff: Callable[[Database, str | None], None] = ensure_staff) -> bool:
     """Apply an incident version that came from the hub (a notification, correction or
     assignment). Older or equal versions are ignored; local-only fields (coordinates) are kept.
     `current` is the incident's row as the caller already read it in this transaction (None: no
-    such incident), to spare a lookup per record of a pulled page. Returns True when something
-    changed."""
-    facts = _facts_row(IncidentFacts.from_input(data))
-    # Coordinates never travel; keep what this laptop knows.
-    facts.pop("latitude")
-    facts.pop("longitude")
-    cols = {**facts, **{k: data[k] for k in ("status", "assignee") if k in data}}
+    such incident), to spare a lookup per record of a pulled page; with `batch`, the audit entry
+    and the kept version are gathered there for the caller to insert with the page, and `staff`
+    is how the caller makes sure the assignee is known. Returns True when something changed."""
+    return apply_remote_versions(store, [(data, version)], current=current, batch=batch, staff=staff)[0]
+
+
+def apply_remote_versions(store: Store, versions: Sequence[tuple[Mapping[str, Any], int]], *,
+                          current: Mapping[str, Any] | None = _LOOK_IT_UP, batch: Batched | None = None,
+                          staff: Callable[[Database, str | None], None] = ensure_staff) -> list[bool]:
+    """Several hub versions of ONE incident, oldest first (a pulled page often holds a
+    notification and its assignment), with the same outcome as applying them in turn: each is
+    checked, each that is newer than what came before it is audited and kept in the history;
+    but the incident's row is written once, with the newest state. Returns, per version,
+    whether it changed something."""
+    incident_id = str(versions[0][0]["id"])
+    checked: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    previous_input: dict[str, Any] | None = None
+    for data, _version in versions:
+        given = {name: data.get(name) for name in FACT_FIELDS}
+        if checked and given == previous_input:
+            facts = checked[-1][0]  # an assignment repeats the facts: checked once is enough
+        else:
+            facts = _facts_row(IncidentFacts.from_input(data))
+            # Coordinates never travel; keep what this laptop knows.
+            facts.pop("latitude")
+            facts.pop("longitude")
+        previous_input = given
+        checked.append((facts, {k: data[k] for k in ("status", "assignee") if k in data}))
     with store.write() as db:
-        existing = (store.one("SELECT * FROM incidents WHERE id = ?", [data["id"]])
+        existing = (store.one("SELECT * FROM incidents WHERE id = ?", [incident_id])
                     if current is _LOOK_IT_UP else current)
-        if existing is not None and existing["version"] >= version:
-            return False
+        held = None if existing is None else int(existing["version"])
+        state: dict[str, Any] = {} if existing is None else {k: existing[k] for k in existing.keys()}
+        outcome: list[bool] = []
+        history: list[tuple[str, int, dict[str, Any]]] = []
+        for (facts, extra), (_data, version) in zip(checked, versions, strict=True):
+            if held is not None and held >= version:
+                outcome.append(False)
+                continue
+            history.append(("receive" if held is None else "receive_correction", version, facts))
+            state.update(facts)
+            state.update(extra)
+            held = version
+            outcome.append(True)
+        if not history:
+            return outcome
+        cols = {k: state[k] for k in (*checked[-1][0], "status", "assignee") if k in state}
         if existing is None or existing["assignee"] != cols.get("assignee"):
-            ensure_staff(db, cols.get("assignee"))
+            staff(db, cols.get("assignee"))
         now = to_db(store.now())
         if existing is None:
             db.execute(
                 f"INSERT INTO incidents (id, {', '.join(cols)}, version, created_at, updated_at) "
                 f"VALUES (?, {', '.join('?' * len(cols))}, ?, ?, ?)",
-                [data["id"], *cols.values(), version, now, now],
+                [incident_id, *cols.values(), held, now, now],
             )
-            audit(store, db, "receive", "incident", data["id"])
         else:
             # Only what changed: an assignment leaves the facts (and their search index) alone.
             changed = {k: v for k, v in cols.items() if existing[k] != v}
             db.execute(
                 f"UPDATE incidents SET {''.join(f'{k} = ?, ' for k in changed)}version = ?, updated_at = ? "
                 "WHERE id = ?",
-                [*changed.values(), version, now, data["id"]],
+                [*changed.values(), held, now, incident_id],
             )
-            audit(store, db, "receive_correction", "incident", data["id"])
-        _keep_version(store, db, data["id"], version, facts, "hub")
-    return True
+        # After the row: the kept versions and audit entries refer to it.
+        for action, version, facts in history:
+            if batch is None:
+                audit(store, db, action, "incident", incident_id)
+                _keep_version(store, db, incident_id, version, facts, "hub")
+            else:
+                batch.audit(store, action, "incident", incident_id)
+                batch.incident_version(store, incident_id, version, facts, "hub")
+    return outcome

@@ -38,10 +38,17 @@ def _stored(action: ResponseAction) -> dict[str, Any]:
     return {name: stored(getattr(action, name)) for name in CORRECTABLE}
 
 
-def mark_responding(db: Database, incident_id: str) -> None:
-    """Status is the hub's to version; locally it only shows someone is on it."""
-    db.execute("UPDATE incidents SET status = ? WHERE id = ? AND status IN (?, ?)",
-               [IncidentStatus.RESPONDING, incident_id, IncidentStatus.NEW, IncidentStatus.ASSIGNED])
+def mark_responding(db: Database, *incident_ids: str) -> None:
+    """Status is the hub's to version; locally it only shows someone is on it: an incident with
+    a response action is "responding" however it arrived (a later assignment from the hub does
+    not hide that). Several ids at once (a pulled page's) are one statement per 500."""
+    listed = sorted(set(incident_ids))
+    for start in range(0, len(listed), 500):  # well under SQLite's parameter limit
+        chunk = listed[start:start + 500]
+        db.execute(f"UPDATE incidents SET status = ? WHERE id IN ({', '.join('?' * len(chunk))}) "
+                   "AND status IN (?, ?) "
+                   "AND EXISTS (SELECT 1 FROM response_actions a WHERE a.incident_id = incidents.id)",
+                   [IncidentStatus.RESPONDING, *chunk, IncidentStatus.NEW, IncidentStatus.ASSIGNED])
 
 
 def log_action(store: Store, data: Mapping[str, Any]) -> str:

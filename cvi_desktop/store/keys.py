@@ -1,4 +1,9 @@
-"""Secrets in the OS keyring: the database key (and, for `sync`, the hub token).
+"""Secrets in the OS keyring: the database key, the recovery key (and, for `sync`, the hub token).
+
+Entries are named `<kind>:<profile id>` (`database-key:…`, `recovery-key:…`, `hub-token:…`), the
+id being the random one in the profile's `profile.json` (see `cvi_desktop.paths`), never the
+profile's name: two data folders may hold profiles of the same name, and naming entries by name
+let the second one overwrite or reuse the first one's key.
 
 There is no plaintext fallback. Only the operating systems' own secret stores are trusted
 (an allowlist, so an unknown or file-based backend is refused too); anything else makes
@@ -19,8 +24,22 @@ from ..errors import KeyringUnavailable
 
 SERVICE = "cvi-desktop"
 
-# A function that returns the database key for a profile, creating it on first use.
+# A function that returns the database key for a profile id, creating it on first use.
 KeySource = Callable[[str], str]
+
+DATABASE_KEY = "database-key"
+RECOVERY_KEY = "recovery-key"
+HUB_TOKEN = "hub-token"
+
+
+def entry_name(kind: str, identity: str) -> str:
+    """The keyring entry for one kind of secret of one profile (by id; by name only for legacy)."""
+    return f"{kind}:{identity}"
+
+
+class DatabaseKeyMissing(KeyringUnavailable):
+    """The keyring has no key (or the wrong key) for an existing database: the recovery key can
+    re-open it (`cvi-desktop recover`, or the app's recovery dialog)."""
 
 TRUSTED_MODULES = (
     "keyring.backends.SecretService",
@@ -88,13 +107,27 @@ def delete_secret(name: str) -> None:
         pass
 
 
-def keyring_key_source(profile: str) -> str:
-    """The profile's 256-bit database key, made on first use and kept in the keyring."""
-    name = f"database-key:{profile}"
+def set_secret_checked(name: str, value: str, what: str = "database key") -> None:
+    """Write a secret and read it back: a keyring that drops writes must fail here, not later
+    (when the only copy of a database key would be gone)."""
+    set_secret(name, value)
+    if get_secret(name) != value:
+        raise KeyringUnavailable(f"The keyring did not keep the {what}. {HOW_TO_FIX}")
+
+
+def new_database_key() -> str:
+    """256 random bits as 64 lowercase hex digits (SQLCipher's raw-key form)."""
+    return secrets.token_hex(32)
+
+
+def keyring_key_source(identity: str) -> str:
+    """The 256-bit database key of the profile with this id, made on first use.
+
+    For tools that make a new database; `open_profile` does not use it, because for an
+    existing database a missing key must be reported (recovery), never replaced by a new one."""
+    name = entry_name(DATABASE_KEY, identity)
     key = get_secret(name)
     if key is None:
-        set_secret(name, secrets.token_hex(32))
-        key = get_secret(name)  # read back: a keyring that drops writes must fail here, not later
-        if key is None:
-            raise KeyringUnavailable(f"The keyring did not keep the database key. {HOW_TO_FIX}")
+        key = new_database_key()
+        set_secret_checked(name, key)
     return key

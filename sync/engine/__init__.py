@@ -26,6 +26,7 @@ from .events import (
     Progress,
     RecordQuarantined,
     SignInNeeded,
+    StorageProblem,
     SyncEvent,
     SyncFinished,
     SyncStarted,
@@ -35,7 +36,7 @@ from .service import LiveListener, SyncService
 
 __all__ = [
     "HubRestored", "IncidentUpdated", "Listener", "LiveListener", "NotificationReceived", "Offline",
-    "Paused", "Progress", "RecordQuarantined", "SignInNeeded", "SyncEngine", "SyncEvent",
+    "Paused", "Progress", "RecordQuarantined", "SignInNeeded", "StorageProblem", "SyncEngine", "SyncEvent",
     "SyncFinished", "SyncReport", "SyncService", "SyncStarted", "SyncStatus", "conflicts",
     "crash_point",
 ]

@@ -15,6 +15,15 @@ Errors come from `sync.client` as one taxonomy; here each kind becomes an outcom
 transient -> back off (full jitter, Retry-After honoured) and try later; 401 -> "sign-in needed",
 queue kept, attempt not counted; 403 / too-old client -> paused; 413 -> halve the batch; 400 ->
 bisect to the poison record; per-record rejection or conflict -> quarantine with the hub's reason.
+A `StorageProblem` from the store (disk full, database locked, read-only, damaged) is no network
+trouble: state "storage_problem" and a `StorageProblem` event, retried on the timer.
+
+A pass is bounded: it sends at most the records that were waiting when it began (a steady writer
+saving meanwhile cannot keep it going; the next pass takes the new ones) and pulls at most
+`max_pull_pages` pages (the live channel and the next pass take the rest).
+
+A hub restored from a backup is noticed two ways: a new epoch, or (restored without one) a pull
+answered 410 `cursor_ahead`. Both requeue what the hub acknowledged and re-pull from scratch.
 """
 
 from __future__ import annotations
@@ -33,15 +42,17 @@ import sqlcipher3
 
 from cvi_desktop import outbox, replica
 from cvi_desktop.clock import from_db, to_db
+from cvi_desktop.errors import StorageProblem
 from cvi_desktop.services import people, settings
 from cvi_desktop.sharing import RecordKind
-from cvi_desktop.store.database import Store
+from cvi_desktop.store.database import Store, storage_problem
 
 from ..backoff import Backoff, RetryTimer
 from ..client import (
     AccessDenied,
     BadBatch,
     ClientTooOld,
+    CursorAhead,
     CursorExpired,
     HubClient,
     PayloadTooLarge,
@@ -65,7 +76,9 @@ StoreRunner = Callable[[Callable[[Store], T]], T]
 
 DEFAULT_BATCH = 200
 TEAM_REFRESH_SECONDS = 60.0  # who am I and the staff list; names and roles change rarely
-MAX_PULL_PAGES = 10_000  # a bound on one pass, far above any real backlog
+# Pages one pass pulls at most (500 records each by default): a pass ends even while other
+# laptops keep pushing; what is left comes through the live channel or the next pass.
+MAX_PULL_PAGES = 50
 CRASH_ENV = "CVI_SYNC_CRASH_AT"
 
 _crash_hits: dict[str, int] = {}
@@ -97,6 +110,9 @@ class SyncReport:
     pulled: int = 0
     error: SyncError | None = None
     retry_at: datetime | None = None
+    batches: int = 0  # push requests made
+    pull_pages: int = 0
+    more_to_pull: bool = False  # the page cap ended the pull; the hub has more
 
     @property
     def ok(self) -> bool:
@@ -110,10 +126,20 @@ class _Pass:
 
 
 class LocalStorageProblem(SyncError):
+    """This laptop's own database failed during a pass (never the hub or the network). Carries
+    the store's `StorageProblem` words; every write is one transaction, so nothing half-applied
+    remains and rows left `sending` go again."""
+
     title = "This laptop could not save sync progress"
     action = ("Free some disk space, or close other programs using this profile; sync tries "
               "again by itself and nothing already saved is lost.")
     transient = True
+
+    def __init__(self, problem: StorageProblem | None = None, detail: str = "") -> None:
+        super().__init__(detail or (problem.detail if problem else ""))
+        self.kind = problem.kind if problem else "unavailable"
+        if problem is not None:
+            self.title, self.action = problem.title, problem.action
 
 
 class HubRestoredMidPass(Exception):
@@ -149,6 +175,9 @@ class SyncEngine:
         self.limits: SyncConfig | None = None
         self.state = "idle"
         self.message = ""
+        self.max_pull_pages = MAX_PULL_PAGES
+        self.pull_page_limit: int | None = None  # records per pull page; None: the hub's maximum
+        self._last_counts: tuple[int, int, str | None] = (0, 0, None)  # for status() if the store fails
         self._pull_lock = threading.Lock()
         self._pass_lock = threading.Lock()
 
@@ -168,14 +197,23 @@ class SyncEngine:
         return self.run(lambda s: s.now())
 
     def status(self) -> ev.SyncStatus:
-        found, last = self.run(lambda s: (outbox.counts(s), settings.get_value(s, LAST_SYNCED_KEY)))
+        """Built from the store; if the store itself fails, the last counts it gave, in state
+        "storage_problem" (the status bar must not break with the database)."""
+        try:
+            found, last = self.run(lambda s: (outbox.counts(s), settings.get_value(s, LAST_SYNCED_KEY)))
+            waiting = found[outbox.OutboxState.PENDING] + found[outbox.OutboxState.SENDING]
+            self._last_counts = (waiting, found[outbox.OutboxState.QUARANTINED], last)
+            state, message = self.state, self.message
+        except StorageProblem as exc:
+            state, message = "storage_problem", exc.title
+        waiting, quarantined, last = self._last_counts
         return ev.SyncStatus(
-            state=self.state,
-            waiting=found[outbox.OutboxState.PENDING] + found[outbox.OutboxState.SENDING],
-            quarantined=found[outbox.OutboxState.QUARANTINED],
+            state=state,
+            waiting=waiting,
+            quarantined=quarantined,
             last_synced_at=from_db(last),
-            retry_at=self.timer.retry_at if self.state == "offline" else None,
-            message=self.message,
+            retry_at=self.timer.retry_at if state in ("offline", "storage_problem") else None,
+            message=message,
         )
 
     # --- one pass ----------------------------------------------------------------------------
@@ -189,8 +227,10 @@ class SyncEngine:
     def _sync_once(self, reason: str) -> SyncReport:
         self.state = "syncing"
         self.emit(ev.SyncStarted(self.clock(), reason))
-        run = _Pass(total=self.run(outbox.waiting_count))
+        run = _Pass(total=0)
         try:
+            # What is waiting now bounds this pass's push walk (see `_push_all`).
+            run.total = self.run(outbox.waiting_count)
             health = self.client.health()
             self._check_epoch(health.epoch)
             self.limits = self.client.config()
@@ -198,17 +238,23 @@ class SyncEngine:
             self._learn_identity()
             self._push_all(run)
             self._pull_all(run.report)
+            now = self.clock()
+            self.run(lambda s: settings.set_value(s, LAST_SYNCED_KEY, to_db(now)))
         except HubRestoredMidPass:
             # Re-run once right away: the requeue is committed, so this is cheap and bounded.
-            return self._sync_once("hub_restored") if reason != "hub_restored" else run.report
+            if reason != "hub_restored":
+                return self._sync_once("hub_restored")
+            return self._failed(run.report, ProtocolError("the hub was restored twice in one sync"))
         except SyncError as exc:
             return self._failed(run.report, exc)
+        except StorageProblem as exc:
+            # This laptop's disk or database, not the network: every write is one transaction,
+            # so nothing half-applied remains; rows left `sending` go again.
+            return self._failed(run.report, LocalStorageProblem(exc))
         except sqlcipher3.DatabaseError as exc:
-            # Disk full or the database locked by another program: every write is one
-            # transaction, so nothing half-applied remains; rows left `sending` go again.
-            return self._failed(run.report, LocalStorageProblem(type(exc).__name__))
-        now = self.clock()
-        self.run(lambda s: settings.set_value(s, LAST_SYNCED_KEY, to_db(now)))
+            # Raised by a core function that reached SQLite around the store's wrappers.
+            found = storage_problem(exc, self.run(lambda s: s.path))
+            return self._failed(run.report, LocalStorageProblem(found, type(exc).__name__))
         self.timer.succeeded()
         self.state, self.message = "idle", ""
         self.emit(ev.SyncFinished(now, run.report.acknowledged, run.report.quarantined, run.report.pulled))
@@ -220,6 +266,12 @@ class SyncEngine:
         if isinstance(exc, SignInNeeded):
             self.state = "sign_in_needed"
             self.emit(ev.SignInNeeded(exc.title, exc.action))
+        elif isinstance(exc, LocalStorageProblem):
+            # Not "offline": the person may have to free disk space or close a program. The
+            # timer still retries, since a lock or a full disk often clears by itself.
+            self.state = "storage_problem"
+            report.retry_at = self.timer.failed()
+            self.emit(ev.StorageProblem(exc.title, exc.action, exc.kind, report.retry_at))
         elif isinstance(exc, AccessDenied | ClientTooOld):
             self.state = "paused"
             self.emit(ev.Paused(exc.title, exc.action))
@@ -268,13 +320,18 @@ class SyncEngine:
         max_bytes = limits.max_body_bytes if limits else 1 << 20
         after = 0
         # Walk the queue once in seq order: each row is tried at most once per pass, so a row
-        # that keeps failing cannot spin this loop.
-        while True:
-            now = self.clock()
-            rows = self.run(lambda s, a=after, n=now: outbox.due_after(s, a, batch, n))
+        # that keeps failing cannot spin this loop. And take at most as many rows as were
+        # waiting when the pass began: rows saved meanwhile get higher seqs, so they come after
+        # every row that was waiting, and the budget runs out before a steady writer's new rows
+        # can keep the pass going (they are the next pass's).
+        budget = run.total
+        while budget > 0:
+            now, take = self.clock(), min(batch, budget)
+            rows = self.run(lambda s, a=after, n=now, k=take: outbox.due_after(s, a, k, n))
             if not rows:
                 return
             after = rows[-1]["seq"]
+            budget -= len(rows)
             for chunk in _by_size(rows, max_bytes):
                 self._send(run, chunk, max_bytes)
 
@@ -287,6 +344,7 @@ class SyncEngine:
         crash_point("after_mark_sending")
         bases = self.run(lambda s: outbox.base_versions(s, rows))
         try:
+            run.report.batches += 1
             response = self.client.push(body=_push_body(rows, bases))
         except PayloadTooLarge:
             self._release(seqs)
@@ -380,11 +438,24 @@ class SyncEngine:
 
     def _pull_all(self, report: SyncReport) -> None:
         limit = self.limits.max_pull_limit if self.limits else 500
+        if self.pull_page_limit is not None:
+            limit = min(limit, self.pull_page_limit)
         restarted = False
-        for _ in range(MAX_PULL_PAGES):
+        for _ in range(self.max_pull_pages):
             cursor = self.cursor()
             try:
+                report.pull_pages += 1
                 page = self.client.pull(cursor, limit)
+            except CursorAhead:
+                if cursor is None:
+                    raise ProtocolError("the hub refused a pull from the start") from None
+                # Our cursor is past the end of the hub's log: it was restored from a backup
+                # without a new epoch and may have lost what it acknowledged. As for a new epoch:
+                # requeue and forget the cursor in one transaction, then run the pass again.
+                requeued = self.run(lambda s, c=cursor: replica.reset_cursor(s, c, requeue=True))
+                epoch = self.run(replica.known_epoch) or ""
+                self.emit(ev.HubRestored(epoch, epoch, requeued))
+                raise HubRestoredMidPass() from None
             except CursorExpired:
                 if cursor is None or restarted:
                     raise ProtocolError("the hub refused a pull from the start") from None
@@ -396,6 +467,7 @@ class SyncEngine:
             report.pulled += self.apply_page(cursor, page)
             if not page.has_more:
                 return
+        report.more_to_pull = True
 
     def apply_page(self, cursor: str | None, page: PullResponse) -> int:
         """Apply one page of changes and its cursor in ONE transaction (`replica.apply_page`);

@@ -43,6 +43,19 @@ class Offline:
 
 
 @dataclass(frozen=True)
+class StorageProblem:
+    """This laptop's own database failed during a sync (disk full, locked by another program,
+    read-only, damaged): not the network, so never shown as "Offline". The pass stopped with
+    nothing half-applied; sync tries again at `retry_at` (a lock or a full disk often clears),
+    but the person may have to act: show `title` and `action`, as the store phrased them."""
+
+    title: str  # e.g. "This laptop's disk is full"
+    action: str  # e.g. "Free some space (…), then do it again; nothing you saved before was lost."
+    kind: str  # "disk_full", "locked", "read_only", "damaged", "unavailable"
+    retry_at: datetime | None
+
+
+@dataclass(frozen=True)
 class SignInNeeded:
     title: str
     action: str
@@ -91,12 +104,16 @@ class RecordQuarantined:
 
 @dataclass(frozen=True)
 class HubRestored:
+    """The hub was restored from a backup: noticed by a new epoch, or, when it was restored
+    without one, by its answer that this laptop's cursor is ahead of its change log (then
+    `old_epoch == new_epoch`). Either way what it acknowledged is being sent again."""
+
     old_epoch: str
     new_epoch: str
     requeued: int  # acknowledged records sent again because the hub may have lost them
 
 
-SyncEvent = (SyncStarted | Progress | SyncFinished | Offline | SignInNeeded | Paused
+SyncEvent = (SyncStarted | Progress | SyncFinished | Offline | StorageProblem | SignInNeeded | Paused
              | NotificationReceived | IncidentUpdated | TeamRecordsReceived | IdentityChanged | TeamChanged
              | RecordQuarantined | HubRestored)
 Listener = Callable[[SyncEvent], None]
@@ -107,11 +124,11 @@ class SyncStatus:
     """Where this laptop's data stands, for the status bar. Built from the store each time, so it
     is true even right after start-up."""
 
-    state: str  # "idle", "syncing", "offline", "sign_in_needed", "paused"
+    state: str  # "idle", "syncing", "offline", "storage_problem", "sign_in_needed", "paused"
     waiting: int  # pending + sending outbox rows
     quarantined: int
     last_synced_at: datetime | None
-    retry_at: datetime | None
+    retry_at: datetime | None  # set in "offline" and "storage_problem"
     message: str  # the last error's title, if any
 
     def text(self) -> str:
@@ -120,6 +137,9 @@ class SyncStatus:
             return "Sign-in needed"
         if self.state == "paused":
             return f"Sharing paused — {self.message}" if self.message else "Sharing paused"
+        if self.state == "storage_problem":
+            waiting = f" · {self.waiting} waiting to share" if self.waiting else ""
+            return f"Sharing stopped — {self.message or 'a problem with this laptop’s storage'}{waiting}"
         if self.state == "offline" and self.retry_at is not None:
             waiting = f" · {self.waiting} waiting to share" if self.waiting else ""
             return f"Offline — will retry {local_text(self.retry_at)[-5:]}{waiting}"

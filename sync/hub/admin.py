@@ -10,6 +10,8 @@ server is running on that file (SQLite WAL lets the CLI and the server share it)
     admin.add_staff(db, "acme", "w1", "Ana Ruiz")                          # the staff list
     token = admin.create_token(db, "staff", org_id="acme", staff_id="w1")  # shown once
     admin.bump_epoch(db)                                                  # simulate a restore
+    admin.backup(db, "hub-2026-12-01.sqlite3")              # a consistent copy, while serving
+    admin.restore_backup("hub-2026-12-01.sqlite3", db)      # `cvi-hub restore`: hub stopped
 
 Tokens are random (`cvi_` + 43 url-safe chars); only their sha256 is stored. A staff or
 supervisor token names a staff member; one the hub does not know yet is added to the staff list
@@ -18,6 +20,7 @@ with the token (so scripts that only make tokens keep working).
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -32,7 +35,7 @@ from cvi_desktop.domain import VALID_DISTRICTS
 
 from ..protocol import StaffIn, StaffOut, StaffRole, TokenRole
 from . import service
-from .db import Database
+from .db import SCHEMA_VERSION, Database
 from .service import hash_token
 
 DbLike = str | Path | Database
@@ -250,20 +253,92 @@ def expire_cursors(db: DbLike) -> None:
         )
 
 
+class HubInUse(AdminError):
+    """`restore_backup` refused: a hub (or another program) has the database open."""
+
+
 def backup(db: DbLike, dest: str | Path) -> None:
-    """A consistent copy of the hub file (SQLite online backup), e.g. before a restore test."""
+    """A consistent copy of the hub file (SQLite online backup), safe while a hub serves it.
+
+    The copy is one self-contained file (no -wal beside it), written under a temporary name and
+    renamed into place, so a failed backup never leaves a truncated file that looks like one."""
+    target_path = Path(dest)
+    if target_path.exists():
+        raise AdminError(f"{target_path} already exists; choose a new backup file name")
+    if not isinstance(db, Database) and not Path(db).is_file():
+        raise AdminError(f"no hub database {db}")
+    partial = target_path.with_name(target_path.name + ".partial")
+    partial.unlink(missing_ok=True)
     with _open(db) as database:
-        target = sqlite3.connect(str(dest))
+        target = sqlite3.connect(str(partial), isolation_level=None)
         try:
             database.conn().backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
+    os.replace(partial, target_path)
+
+
+def _check_backup(src: Path) -> None:
+    """Refuse a file that is not a whole hub backup this hub can serve, before touching the hub."""
+    if not src.is_file():
+        raise AdminError(f"no backup file {src}")
+    try:
+        conn = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise AdminError(f"{src} is damaged (SQLite quick_check failed); use another backup")
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise AdminError(f"{src} is not a hub backup (not a hub SQLite file)") from None
+    if "epoch" not in meta or "schema_version" not in meta:
+        raise AdminError(f"{src} is not a hub backup (no epoch or schema version)")
+    if int(meta["schema_version"]) > SCHEMA_VERSION:
+        raise AdminError(f"{src} was written by a newer hub (schema {meta['schema_version']}, this "
+                         f"hub knows {SCHEMA_VERSION}); restore it with that version")
+
+
+def restore_backup(src: str | Path, db: str | Path) -> str:
+    """What `cvi-hub restore` does: replace the hub file `db` with the backup `src` and give it a
+    new epoch, in one step; returns the new epoch.
+
+    The new epoch is what makes every laptop send again what the backup does not have (a hub
+    restored without it loses those records for good, unless a laptop notices its cursor is
+    ahead). Refuses while a hub, or any other program, has `db` open: the whole restore runs under
+    SQLite's exclusive lock, which cannot be had while another connection is open on the file,
+    and which no server can break into between the copy and the epoch change."""
+    src_path, db_path = Path(src), Path(db)
+    _check_backup(src_path)
+    if db_path.resolve() == src_path.resolve():
+        raise AdminError("the backup and the hub database are the same file")
+    target = sqlite3.connect(str(db_path), isolation_level=None, timeout=0)
+    try:
+        target.execute("PRAGMA locking_mode = EXCLUSIVE")
+        try:
+            target.execute("BEGIN EXCLUSIVE")
+            target.execute("COMMIT")  # the lock stays: locking_mode EXCLUSIVE keeps it
+        except sqlite3.OperationalError:
+            raise HubInUse(f"{db_path} is open in a running hub or another program; stop the hub "
+                           "(cvi-hub serve) first, then restore") from None
+        source = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+        new = secrets.token_hex(16)
+        target.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (new,))
+    finally:
+        target.close()
+    return new
 
 
 def restore(src: str | Path, db: DbLike) -> str:
     """Overwrite the hub's data with a backup and bump the epoch; returns the new epoch.
 
-    Works with a server running on `db`: later requests see the restored data.
+    Works with a server running on `db` (later requests see the restored data), which is what
+    the fault tests need to simulate a restore under a live hub; people use `restore_backup`.
     """
     source = sqlite3.connect(str(src))
     try:

@@ -231,6 +231,13 @@ def create_app(
         # A lone surrogate that passed validation cannot be stored (SQLite text is UTF-8).
         return JSONResponse({"detail": "text must be valid Unicode (no lone surrogates)"}, status_code=400)
 
+    @app.exception_handler(service.CursorGone)
+    async def cursor_gone(_: Request, exc: service.CursorGone) -> JSONResponse:
+        # `code` is for clients: "cursor_ahead" (this hub was restored from a backup without a
+        # new epoch: re-send what it may have lost) must not be mistaken for an expired cursor.
+        body = {"detail": f"cursor gone: {exc}; pull again without a cursor", "code": exc.code}
+        return JSONResponse(body, status_code=410)
+
     @app.exception_handler(sqlite3.OperationalError)
     async def busy(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
         # Locked or full database: nothing was committed, the client should retry later.
@@ -315,10 +322,7 @@ def create_app(
         principal: Org, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=10_000)] = 500
     ) -> p.PullResponse:
         """Changes for the caller's organisation after `cursor` (none: from the beginning)."""
-        try:
-            page = service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))
-        except service.CursorGone as exc:
-            raise HTTPException(410, f"cursor gone: {exc}; pull again without a cursor") from None
+        page = service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))  # CursorGone: 410
         service.touch(db, principal, clock())
         return page
 
@@ -331,10 +335,7 @@ def create_app(
     ) -> p.PullResponse:
         """Long-poll: like pull, but holds the request until there is a change or `timeout` passes."""
         org = principal.org_id or ""
-        try:
-            seq = await anyio.to_thread.run_sync(service.decode_cursor, db, cursor)
-        except service.CursorGone as exc:
-            raise HTTPException(410, f"cursor gone: {exc}; pull again without a cursor") from None
+        seq = await anyio.to_thread.run_sync(service.decode_cursor, db, cursor)  # CursorGone: 410
         deadline = time.monotonic() + min(timeout, cfg.max_wait_seconds)
         while True:
             latest = await anyio.to_thread.run_sync(service.latest_seq, db, org)
@@ -342,12 +343,9 @@ def create_app(
             if latest > seq or remaining <= 0 or notifier.closing:
                 break
             await notifier.wait(min(0.25, remaining))
-        try:
-            page = await anyio.to_thread.run_sync(
-                service.pull, db, principal, cursor, min(limit, cfg.max_pull_limit)
-            )
-        except service.CursorGone as exc:
-            raise HTTPException(410, f"cursor gone: {exc}; pull again without a cursor") from None
+        page = await anyio.to_thread.run_sync(
+            service.pull, db, principal, cursor, min(limit, cfg.max_pull_limit)
+        )
         await anyio.to_thread.run_sync(service.touch, db, principal, clock())
         return page
 

@@ -9,6 +9,8 @@
     cvi-hub token list --db F             cvi-hub token revoke TOKEN_ID --db F
     cvi-hub notify --db F --json FILE|-   (post a CPD notification as an integration would)
     cvi-hub epoch --db F [--bump]
+    cvi-hub backup FILE --db F            (a consistent copy, safe while the hub serves)
+    cvi-hub restore FILE --db F           (hub stopped: put FILE back and bump the epoch, one step)
     cvi-hub openapi [--write PATH]        (print or write the OpenAPI description)
 
 An admin error (unknown organisation, bad role...) is one line on stderr and exit status 2,
@@ -58,6 +60,11 @@ def _serve(args: argparse.Namespace) -> int:
         max_batch_records=args.max_batch,
     )
     hub = HubServer(args.db, args.host, args.port, config=config, test_hooks=args.test_hooks)
+    # Hold one connection open (and used) for as long as we serve: an open connection is what
+    # `cvi-hub restore` detects to refuse replacing the file under a running hub, and the
+    # server's own connections only open with its first request.
+    in_use = sqlite3.connect(str(args.db))
+    in_use.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         threading.Thread(target=hub.stop, daemon=True).start()
@@ -68,7 +75,10 @@ def _serve(args: argparse.Namespace) -> int:
     threading.Thread(
         target=lambda: (ready.wait(), print(f"cvi-hub listening on {hub.url}", flush=True)), daemon=True
     ).start()
-    hub.serve_forever(ready)
+    try:
+        hub.serve_forever(ready)
+    finally:
+        in_use.close()
     return 0
 
 
@@ -164,6 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     epoch = with_db(sub.add_parser("epoch", help="show (or --bump) the hub epoch"))
     epoch.add_argument("--bump", action="store_true")
 
+    back = sub.add_parser("backup", help="write a consistent copy of the hub file (safe while serving)")
+    back.add_argument("file", type=Path, help="the new backup file (must not exist yet)")
+    back.add_argument("--db", required=True, help="hub SQLite file")
+    restore = sub.add_parser(
+        "restore", help="replace the hub file with a backup and bump the epoch (stop the hub first)"
+    )
+    restore.add_argument("file", type=Path, help="a file made by `cvi-hub backup`")
+    restore.add_argument("--db", required=True, help="hub SQLite file to replace (created if missing)")
+
     openapi = sub.add_parser("openapi", help="print the OpenAPI description")
     openapi.add_argument("--write", metavar="PATH")
     return parser
@@ -203,6 +222,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _notify(args)
             case ("epoch", _):
                 print(admin.bump_epoch(args.db) if args.bump else admin.epoch(args.db))
+            case ("backup", _):
+                admin.backup(args.db, args.file)
+                print(f"backed up {args.db} to {args.file}", file=sys.stderr)
+            case ("restore", _):
+                new = admin.restore_backup(args.file, args.db)
+                print(new)
+                print(f"restored {args.db} from {args.file}; new epoch {new}: every laptop sends "
+                      "again what the backup lacks at its next sync", file=sys.stderr)
             case ("openapi", _):
                 if args.write:
                     from .app import write_openapi

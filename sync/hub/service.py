@@ -14,6 +14,9 @@ Key rules (see sync.md):
 - People: the org's staff list lives here. An assignee must be an active staff member; a
   correction of an action/referral/follow-up comes from its author or a supervisor; every
   device record remembers its author (the pushing token's staff id).
+- Conflicts: an edit is a conflict only if a version after its base came from another writer
+  (another token, or the hub itself); versions after the base that the same token sent are its
+  own, whose answer it lost (`_newer_by_another`).
 """
 
 from __future__ import annotations
@@ -84,7 +87,17 @@ class Principal:
 
 
 class CursorGone(Exception):
-    """The cursor is unknown, from another epoch, or older than the retained change log (410)."""
+    """The cursor is unknown, from another epoch, or older than the retained change log (410).
+
+    `code` tells a client which, without parsing English: "cursor_ahead" means the cursor points
+    past the end of this hub's change log -- the hub was restored from a backup without a new
+    epoch and may have lost records the client holds as acknowledged, so it must re-send them;
+    the other codes ("cursor_expired", "cursor_other_epoch", "cursor_invalid") only need a
+    full re-pull."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class StaleBase(Exception):
@@ -456,7 +469,8 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
             server_received_at=stamp,
             current_version=previous["version"],
         )
-    if previous is not None and rec.base_version is not None and rec.base_version < previous["version"]:
+    if (previous is not None and rec.base_version is not None and rec.base_version < previous["version"]
+            and _newer_by_another(conn, principal, rec, rec.base_version)):
         return PushResult(
             **echo,
             status=ResultStatus.CONFLICT,
@@ -493,6 +507,28 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
 
 
 NOT_STAFF = "not an active staff member of this organisation"
+
+
+def _newer_by_another(conn: sqlite3.Connection, principal: Principal, rec: PushRecord, base: int) -> bool:
+    """Whether a version after `base` came from a writer other than this one: only then is an
+    edit from `base` a conflict (it would overwrite a version its writer never saw).
+
+    Versions after the base that this writer sent itself are ones it has: the answer to them
+    was lost, or the laptop was killed before it recorded it, and the laptop based this edit on
+    what it knew was acknowledged. That is not a conflict with anyone.
+
+    The writer is the token, not the staff id: a token belongs to one laptop, and the same
+    person on two laptops is two writers, whose edits from a stale base must still meet as a
+    conflict. Hub-made versions (CPD's facts, assignments) have no token, so they are always
+    another writer's. (A laptop whose token was replaced meets its own older versions as
+    another writer's: a visible conflict, answered by an Edit, never a silent overwrite.)"""
+    found = conn.execute(
+        "SELECT 1 FROM records WHERE org_id = ? AND audience = ? AND kind = ? AND id = ? AND version > ?"
+        " AND version != ? AND (origin != 'device' OR token_id IS NOT ?) LIMIT 1",
+        (principal.org_id, rec.audience.value, rec.kind.value, rec.id, base, rec.version, principal.token_id),
+    ).fetchone()
+    return found is not None
+
 
 # Records that belong to the person who logged them: a later version is a correction of it.
 _AUTHORED_KINDS = {RecordKind.RESPONSE_ACTION, RecordKind.REFERRAL, RecordKind.FOLLOWUP}
@@ -585,13 +621,15 @@ def decode_cursor(db: Database, cursor: str | None) -> int:
         version, epoch, generation, seq_text = text.split(":")
         seq = int(seq_text)
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise CursorGone("not a cursor this hub issued") from None
-    if version != "1" or epoch != db.epoch() or seq < 0:
-        raise CursorGone("cursor from another hub epoch")
+        raise CursorGone("not a cursor this hub issued", "cursor_invalid") from None
+    if version != "1" or seq < 0:
+        raise CursorGone("not a cursor this hub issued", "cursor_invalid")
+    if epoch != db.epoch():
+        raise CursorGone("cursor from another hub epoch", "cursor_other_epoch")
     if generation != db.meta("cursor_generation"):
-        raise CursorGone("cursor expired")
+        raise CursorGone("cursor expired", "cursor_expired")
     if seq > _top(db.conn()):
-        raise CursorGone("cursor ahead of this hub")
+        raise CursorGone("cursor ahead of this hub", "cursor_ahead")
     return seq
 
 
@@ -836,11 +874,26 @@ def assign(
         if not is_active_staff(conn, principal.org_id, assignee):
             raise NotStaff(assignee)
         if base_version is not None and base_version != latest["version"]:
+            if _same_assignment(latest, base_version, assignee):
+                # This very assignment, made from this base, is already the current version: the
+                # answer to it was lost and the caller asks again. Idempotent, not stale.
+                return _record_out(latest)
             raise StaleBase(latest["version"])
         data = json.loads(latest["data"])
         status = data.get("status")
         data.update(assignee=assignee, status="assigned" if status in (None, "new") else status)
         return _hub_write(conn, principal.org_id, incident_id, data, iso(now))
+
+
+def _same_assignment(latest: sqlite3.Row, base_version: int, assignee: str) -> bool:
+    """Whether the current version is a hub assignment to `assignee` made from `base_version`.
+    Hub-made versions carry no writer, so the request is recognised by what it asked for."""
+    return (latest["origin"] == ChangeOrigin.HUB and latest["base_version"] == base_version
+            and json.loads(latest["data"]).get("assignee") == assignee)
+
+
+def _record_out(row: sqlite3.Row) -> RecordOut:
+    return RecordOut(**_change(row).model_dump(include=set(RecordOut.model_fields)))
 
 
 # --- CPD views ---------------------------------------------------------------------------------

@@ -195,3 +195,64 @@ def test_device_cannot_change_cpd_facts_or_assignment(hub):
     # But not hand it to someone else.
     data3 = {**data, "version": 3, "assignee": "n1", "status": "responding"}
     assert worker.results(record("incident", note["id"], 3, "org", data3, 2))[0]["reason"] == "hub_owned"
+
+
+# --- the writer's own versions are not a conflict (issue 8, point 1) ---------------------------
+
+
+def test_edit_after_own_lost_answer_applies(hub):
+    # The hub committed version 2 but the laptop never heard, so its next edit (version 3) says
+    # it was based on version 1: every version after that base is this laptop's own.
+    worker = hub.api("north_staff")
+    incident, fid = new_id(), new_id()
+    assert worker.results(followup(incident, fid, 1))[0]["status"] == "applied"
+    (sent,) = worker.results(followup(incident, fid, 2, base_version=1, result="called"))
+    assert sent["status"] == "applied"  # ... and this answer never reaches the laptop
+    (edit,) = worker.results(followup(incident, fid, 3, base_version=1, result="called twice"))
+    assert edit["status"] == "applied", edit
+    # A base above what the hub has (this laptop's version 4 never arrived) is no conflict either.
+    (ahead,) = worker.results(followup(incident, fid, 5, base_version=4, result="met"))
+    assert ahead["status"] == "applied", ahead
+    assert rows(hub.db, fid) == 4
+
+
+def test_another_writers_version_after_the_base_is_still_a_conflict(hub):
+    worker, sup = hub.api("north_staff"), hub.api("north_sup")
+    incident, fid = new_id(), new_id()
+    assert worker.results(followup(incident, fid, 1))[0]["status"] == "applied"
+    assert worker.results(followup(incident, fid, 2, base_version=1))[0]["status"] == "applied"
+    # The supervisor builds on the laptop's version 2, which the laptop never heard was stored.
+    assert sup.results(followup(incident, fid, 3, base_version=2, result="sup"))[0]["status"] == "applied"
+    (stale,) = worker.results(followup(incident, fid, 4, base_version=1, result="mine"))
+    assert stale["status"] == "conflict" and stale["current_version"] == 3
+    assert stale["current"]["result"] == "sup"
+    assert rows(hub.db, fid) == 3
+
+
+def test_same_person_on_another_laptop_is_another_writer(hub):
+    # The writer is the token (one per laptop), not the staff id: n1's second laptop editing
+    # from a stale base must meet n1's first laptop's version as a conflict.
+    from sync.hub import admin
+    first = hub.api("north_staff")
+    second = type(first)(hub.url, admin.create_token(hub.db, "staff", org_id="north", staff_id="n1"))
+    incident, fid = new_id(), new_id()
+    assert first.results(followup(incident, fid, 1))[0]["status"] == "applied"
+    (a,) = first.results(followup(incident, fid, 2, base_version=1, result="laptop A"))
+    assert a["status"] == "applied"
+    (stale,) = second.results(followup(incident, fid, 3, base_version=1, result="laptop B"))
+    assert stale["status"] == "conflict" and stale["current_version"] == 2
+
+
+def test_assign_asked_again_after_a_lost_answer_is_idempotent(hub):
+    note = notification("010")
+    hub.api("cpd").post("/v1/cpd/notifications", json=note)
+    sup = hub.api("north_sup")
+    body = {"assignee": "n1", "base_version": 1}
+    first = sup.post(f"/v1/incidents/{note['id']}/assign", json=body)
+    assert first.status_code == 200 and first.json()["version"] == 2
+    again = sup.post(f"/v1/incidents/{note['id']}/assign", json=body)
+    assert again.status_code == 200 and again.json()["version"] == 2, again.text
+    assert rows(hub.db, note["id"]) == 2  # no third version (only north covers 010)
+    # A different assignee from the same stale base is still refused.
+    other = sup.post(f"/v1/incidents/{note['id']}/assign", json={"assignee": "n2", "base_version": 1})
+    assert other.status_code == 409 and other.json()["current_version"] == 2

@@ -17,6 +17,7 @@ from cvi_desktop.errors import CviError
 from sync.engine.core import CURSOR_KEY, LocalStorageProblem
 from sync.lock import ProfileLock, SyncAlreadyRunning
 from tests.sync import helpers as h
+from tests.sync import latest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +52,7 @@ def test_row19_kill_between_send_and_ack(device, hub, team, proxy, point) -> Non
         assert h.hub_rows(hub.db, team.org)  # the hub committed what the device never recorded
     h.drain(device)
     h.check_all(device, hub, team, proxy)
+    latest.check_i1_latest(device.store, hub.db, team.org)
 
 
 def test_row18_kill_between_domain_write_and_outbox(device, hub, team, proxy) -> None:
@@ -158,4 +160,27 @@ def test_row28_backlog_10000_restart_half_way(device, hub, team, proxy) -> None:
     acked = outbox.counts(device.store)["acknowledged"]
     assert 4000 <= acked < 5000, acked  # 24 batches recorded, the 25th sent but not recorded
     h.drain(device)
+    h.check_all(device, hub, team, proxy)
+
+
+def test_row19_kill_after_hub_commit_then_edit(device, hub, team, proxy) -> None:
+    """Issue 8: the hub commits version 2, the laptop is killed before it records that, the
+    worker edits again (version 3). Version 3 is based on the laptop's own version 2, not a
+    conflict with it; the hub ends at version 3."""
+    from cvi_desktop.services import casework
+    incident = h.new_incident(device.store)
+    ref = casework.add_referral(device.store, {"incident_id": incident, "category": "medical"})
+    h.drain(device)  # acknowledged at version 1
+    casework.update_referral(device.store, ref, status="connected")
+    result = run("sync", device.store.path, proxy.url, crash="after_push_before_ack",
+                 token=team.tokens["sup"])
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    reopen(device)
+    assert max(r["version"] for r in h.hub_rows(hub.db, team.org) if r["id"] == ref) == 2
+    sent = device.store.scalar("SELECT state FROM outbox WHERE record_id = ? AND version = 2", [ref])
+    assert sent == "sending"  # the outcome is unknown to the laptop
+    casework.update_referral(device.store, ref, status="closed")
+    h.drain(device)
+    assert not outbox.quarantined(device.store), outbox.quarantined(device.store)
+    latest.check_i1_latest(device.store, hub.db, team.org)
     h.check_all(device, hub, team, proxy)

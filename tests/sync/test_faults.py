@@ -18,6 +18,7 @@ from sync.credentials import set_token
 from sync.engine import conflicts
 from sync.engine import events as ev
 from tests.sync import helpers as h
+from tests.sync import latest
 
 PUSH = b"POST /v1/sync/push"
 
@@ -84,6 +85,7 @@ def test_row03_reply_lost_after_commit(device, hub, team, proxy, after) -> None:
     proxy.heal()
     h.drain(device)
     h.check_all(device, hub, team, proxy, mono)
+    latest.check_i1_latest(device.store, hub.db, team.org)
 
 
 def test_row04_request_cut_mid_upload(device, hub, team, proxy) -> None:
@@ -383,3 +385,103 @@ def test_row27_concurrent_edit_is_a_visible_conflict(device, hub, team, proxy, l
     assert hub_current["version"] == 3 and '"w1"' in hub_current["data"]
     assert not outbox.quarantined(device.store)  # the accepted edit settled the old conflict
     h.check_all(device, hub, team, proxy)
+    latest.check_i1_latest(device.store, hub.db, team.org)
+
+
+# --- edit after a lost answer (issue 8, point 1) ------------------------------------------------
+
+
+def _edit(device, kind: str, record_id: str, step: int) -> None:
+    """The worker's n-th edit of a referral, or of a self-found incident's status."""
+    if kind == "referral":
+        from cvi_desktop.services import casework
+        casework.update_referral(device.store, record_id, status=["connected", "declined", "closed"][step])
+    else:
+        incidents.set_status(device.store, record_id, ["responding", "closed", "no_response"][step])
+
+
+def _first_version(device, kind: str) -> str:
+    incident = h.new_incident(device.store)
+    if kind == "incident":
+        return incident
+    from cvi_desktop.services import casework
+    return casework.add_referral(device.store, {"incident_id": incident, "category": "medical"})
+
+
+@pytest.mark.parametrize("kind", ["referral", "incident"])
+def test_row03_edit_after_lost_answer_is_no_conflict(device, hub, team, proxy, kind) -> None:
+    record_id = _first_version(device, kind)
+    h.drain(device)  # acknowledged at version 1
+    mono = h.Monotonic(device.store)
+    _edit(device, kind, record_id, 0)  # version 2
+    proxy.add("cut_response", match=PUSH)
+    assert not device.sync().ok
+    assert max(r["version"] for r in h.hub_rows(hub.db, team.org) if r["id"] == record_id) == 2
+    proxy.heal()
+    _edit(device, kind, record_id, 1)  # version 3 supersedes the unanswered version 2
+    h.drain(device)
+    assert not outbox.quarantined(device.store), outbox.quarantined(device.store)
+    on_hub = {r["version"]: r for r in h.hub_rows(hub.db, team.org) if r["id"] == record_id}
+    assert sorted(on_hub) == [1, 2, 3] and on_hub[3]["base_version"] == 2
+    latest.check_i1_latest(device.store, hub.db, team.org)
+    h.check_all(device, hub, team, proxy, mono)
+
+
+def test_row03_edit_after_lost_answer_and_never_arrived(device, hub, team, proxy) -> None:
+    # Version 2's request is cut before the hub reads it: the laptop cannot tell this from a
+    # lost answer, so version 3 claims base 2, which the hub never had; its own version 1 is
+    # current there, so that is no conflict either.
+    record_id = _first_version(device, "referral")
+    h.drain(device)
+    _edit(device, "referral", record_id, 0)
+    proxy.add("reset_request", match=PUSH, after=50)
+    assert not device.sync().ok
+    assert max(r["version"] for r in h.hub_rows(hub.db, team.org) if r["id"] == record_id) == 1
+    proxy.heal()
+    _edit(device, "referral", record_id, 1)
+    h.drain(device)
+    assert not outbox.quarantined(device.store)
+    latest.check_i1_latest(device.store, hub.db, team.org)
+    h.check_all(device, hub, team, proxy)
+
+
+def test_retry_clears_a_false_conflict_left_by_an_older_build(device, hub, team, proxy) -> None:
+    # What an older build left behind: version 3 quarantined as "the hub has version 2", where
+    # version 2 is this laptop's own. Retry sends it again with a fresh base, and it applies.
+    record_id = _first_version(device, "referral")
+    h.drain(device)
+    _edit(device, "referral", record_id, 0)
+    proxy.add("cut_response", match=PUSH)
+    assert not device.sync().ok
+    proxy.heal()
+    _edit(device, "referral", record_id, 1)
+    v3 = device.store.one("SELECT * FROM outbox WHERE record_id = ? AND version = 3", [record_id])
+    outbox.quarantine(device.store, [v3["seq"]], "conflict: the hub has version 2")
+    assert waiting(device) == 0
+    outbox.retry_quarantined(device.store, v3["seq"])
+    h.drain(device)
+    assert device.store.scalar("SELECT state FROM outbox WHERE seq = ?", [v3["seq"]]) == "acknowledged"
+    latest.check_i1_latest(device.store, hub.db, team.org)
+    h.check_all(device, hub, team, proxy)
+
+
+def test_retry_of_a_real_conflict_stays_a_conflict(device, hub, team, proxy, make_device) -> None:
+    # The supervisor's laptop (another token) corrects the worker's referral; the worker's laptop
+    # never sees it and edits from version 1. Retry must not turn that into an overwrite.
+    from cvi_desktop.services import casework
+    worker = make_device("w1")
+    incident = h.new_incident(worker.store)
+    ref = casework.add_referral(worker.store, {"incident_id": incident, "category": "medical"})
+    assert worker.sync().ok
+    assert device.sync().ok  # the supervisor's laptop pulls version 1
+    casework.update_referral(device.store, ref, status="declined")
+    assert device.sync().ok  # the hub has the supervisor's version 2
+    casework.update_referral(worker.store, ref, status="connected")  # from stale version 1
+    assert worker.sync().ok
+    (row,) = outbox.quarantined(worker.store)
+    assert row["record_id"] == ref and row["last_error"].startswith("conflict")
+    outbox.retry_quarantined(worker.store, row["seq"])
+    assert worker.sync().ok
+    assert worker.store.scalar("SELECT state FROM outbox WHERE seq = ?", [row["seq"]]) == "quarantined"
+    hub_current = max((r for r in h.hub_rows(hub.db, team.org) if r["id"] == ref), key=lambda r: r["version"])
+    assert hub_current["author"] == "sup1" and '"declined"' in hub_current["data"]

@@ -52,11 +52,11 @@ def test_cli_sync_once(tmp_path, hub, team, memory_keyring, capsys) -> None:
     store = open_profile("cli", home=tmp_path)
     h.seed(store, incidents_n=1)
     store.close()
-    set_token("cli", team.tokens["sup"])
+    set_token("cli", team.tokens["sup"], home=tmp_path)  # tokens are per data folder
     argv = ["--home", str(tmp_path), "--profile", "cli", "sync", "--once", "--hub", hub.url]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "Synced:" in out and team.tokens["sup"] not in out
-    set_token("cli", "cvi_bad")
+    set_token("cli", "cvi_bad", home=tmp_path)
     assert main(argv) == 2
     assert "Sign-in needed" in capsys.readouterr().out

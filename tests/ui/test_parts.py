@@ -30,7 +30,7 @@ def test_status_sentences():
         status_text(SyncView(offline_retry_at=T.replace(minute=5), waiting=2))
         == "Offline — retrying at 14:05 · 2 waiting to share"
     )
-    assert status_text(SyncView(sign_in_needed=True)) == "Sign-in needed"
+    assert status_text(SyncView(sign_in_needed=True)) == "Sign-in needed — CPD notifications have stopped"
     assert status_text(SyncView(last_shared_at=T, quarantined=2)) == "Shared 14:02 · 2 need attention"
 
 
@@ -134,4 +134,7 @@ def test_self_test_entry_point(memory_keyring, qapp, capsys):
     assert main(["--self-test"]) == 0
     out = capsys.readouterr().out
     assert "rendered=True" in out
-    assert not any(name.startswith("database-key:self-test") for _svc, name in memory_keyring.secrets)
+    # The throwaway profile's key and recovery key (named by its id) are gone again.
+    assert not any(
+        name.startswith(("database-key:", "recovery-key:")) for _svc, name in memory_keyring.secrets
+    )
