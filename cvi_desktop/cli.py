@@ -22,12 +22,15 @@ from pathlib import Path
 import sqlcipher3
 
 from . import __version__, outbox
+from .city_data import CityImportResult
 from .cli_recover import add_recover_command
 from .cli_team import add_team_commands
 from .clock import system_clock
 from .errors import CviError, DatabaseTooNew, KeyringUnavailable, StorageProblem, ValidationError
 from .paths import data_home, database_path, profile_dir
-from .report import as_csv, as_text
+from .queries import monthly_review
+from .report import TABLE_NAMES as REPORT_TABLES
+from .report import as_csv, as_text, as_zip, tables
 from .store import keys
 from .store.database import Store, open_profile, storage_problem
 from .transfer import export_csv, import_incidents, import_responses
@@ -74,7 +77,10 @@ def _report_import(kind: str, result: object) -> int:
     errors = result.errors
     for error in errors:
         print(error, file=sys.stderr)
-    print(f"Imported {len(imported)} {kind}; refused {len(errors)} rows.")
+    if isinstance(result, CityImportResult):
+        print("\n".join(result.summary()))
+    else:
+        print(f"Imported {len(imported)} {kind}; refused {len(errors)} rows.")
     return 1 if errors else 0
 
 
@@ -85,7 +91,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     with _open(args) as store:
         if args.kind == "incidents":
-            return _report_import("incidents", import_incidents(store, path))
+            return _report_import("incidents", import_incidents(
+                store, path, districts=args.districts, organisation=args.organisation))
+        if args.districts is not None or args.organisation is not None:
+            print("cvi-desktop: --districts and --organisation filter incidents only", file=sys.stderr)
+            return 2
         return _report_import("response actions", import_responses(store, path))
 
 
@@ -101,8 +111,24 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """The monthly review: text, one table as CSV (`--table`), or every table zipped (`--out`)."""
+    if args.format == "zip" and not args.out:
+        print("report: --format zip needs --out FILE (a zip is not for a terminal)", file=sys.stderr)
+        return 2
     with _open(args) as store:
-        sys.stdout.write(as_csv(store, args.month) if args.format == "csv" else as_text(store, args.month))
+        if args.format == "csv":
+            text = as_csv(store, args.month, args.table)
+        elif args.format == "zip":
+            review = monthly_review(store, args.month)
+            Path(args.out).write_bytes(as_zip(review))
+            print(f"Wrote {len(tables(review))} tables to {args.out}", file=sys.stderr)
+            return 0
+        else:
+            text = as_text(store, args.month)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8", newline="")
+        else:
+            sys.stdout.write(text)
     return 0
 
 
@@ -136,6 +162,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     imp = commands.add_parser("import", help="import incidents or response actions from CSV or JSON")
     imp.add_argument("kind", choices=("incidents", "responses"))
     imp.add_argument("file")
+    imp.add_argument(
+        "--districts", metavar="LIST",
+        help="city data portal victims file only: keep incidents in these districts (like 007,011; "
+             "'held' adds the districts this laptop already holds incidents for)")
+    imp.add_argument(
+        "--organisation", metavar="NAME",
+        help="city data portal victims file only: keep incidents whose STREET_OUTREACH_ORGANIZATION "
+             "names NAME (any case); with --districts, either is enough")
     imp.set_defaults(handler=cmd_import)
 
     exp = commands.add_parser("export", help="export incidents or response actions as CSV")
@@ -148,9 +182,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     )
     exp.set_defaults(handler=cmd_export)
 
-    rep = commands.add_parser("report", help="the monthly review by district")
-    rep.add_argument("--month", required=True, help="YYYY-MM")
-    rep.add_argument("--format", choices=("text", "csv"), default="text")
+    rep = commands.add_parser("report", help="the monthly shooting review")
+    rep.add_argument("--month", required=True, help="YYYY-MM (a Chicago calendar month)")
+    rep.add_argument("--format", choices=("text", "csv", "zip"), default="text",
+                     help="text, one table as CSV, or every table as CSV in a zip (default: %(default)s)")
+    rep.add_argument("--table", choices=REPORT_TABLES, default="districts",
+                     help="the table --format csv writes (default: %(default)s)")
+    rep.add_argument("--out", help="file to write (default: standard output; required for zip)")
     rep.set_defaults(handler=cmd_report)
 
     doc = commands.add_parser("doctor", help="where the data is, schema, keyring, outbox")

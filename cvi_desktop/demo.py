@@ -16,9 +16,10 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .domain import ActionType, AgeBand, IncidentType, LocationType, Outcome, ReferralCategory, ThemeTag
+from .domain import ActionType, AgeBand, IncidentType, LocationType, ReferralCategory, ThemeTag
 from .services import casework, incidents, people, responses, reviews
 from .store.database import Store
+from .vocab import FINAL_OUTCOMES
 
 DEMO_STAFF = (
     ("w-ortiz", "Luis Ortiz", "worker"),
@@ -121,7 +122,7 @@ def seed_demo(
                     "action_type": action_type,
                     "started_at": started,
                     "ended_at": started + timedelta(minutes=rng.randint(20, 90)),
-                    "outcome": rng.choices(list(Outcome), weights=(70, 10, 5, 5, 2, 4, 4))[0],
+                    "outcome": rng.choices(FINAL_OUTCOMES, weights=(70, 10, 5, 5, 2, 4, 4))[0],
                     "staff_ids": [worker],
                     "staff_count": rng.randint(1, 3),
                     "mediation_result": rng.choice(("resolved", "ongoing"))

@@ -84,6 +84,63 @@ def _required(values: Mapping[str, Any], *names: str) -> None:
             raise ValidationError(name, "is required")
 
 
+# --- rules that tie fields together, shared with the hub -------------------------------------
+# Both take values as `fields.check` returns them (UTC datetimes, codes, ints or None) and raise
+# ValidationError naming the field. The hub applies them to pushed records and CPD's
+# notifications (`wire_rules`), so it refuses what the laptop would never have made.
+
+
+def incident_rules(values: Mapping[str, Any]) -> None:
+    """Notified and received follow the occurrence, a beat lies in its district, and the total
+    of victims is at least the fatal plus the non-fatal ones."""
+    occurred = values.get("occurred_at")
+    for later in ("cpd_notified_at", "org_received_at"):
+        if occurred is not None and values.get(later) is not None and values[later] < occurred:
+            raise ValidationError(later, "is before occurred_at")
+    # A beat's first two digits are its district (beat 1131 lies in district 011).
+    beat, district = values.get("beat"), values.get("district")
+    if beat is not None and district is not None and beat[:2] != district[1:]:
+        raise ValidationError("beat", f"beat {beat} does not lie in district {district}")
+    fatal = values.get("victims_fatal") or 0
+    nonfatal = values.get("victims_nonfatal") or 0
+    total = values.get("victims_total")
+    if total is not None and total < fatal + nonfatal:
+        raise ValidationError("victims_total", "is less than fatal plus non-fatal victims")
+
+
+def action_rules(values: Mapping[str, Any]) -> None:
+    """An action ends after it starts; a mediation result belongs to a mediation."""
+    started, ended = values.get("started_at"), values.get("ended_at")
+    if started is not None and ended is not None and ended < started:
+        raise ValidationError("ended_at", "is before started_at")
+    action_type = values.get("action_type")
+    if values.get("mediation_result") is not None and action_type is not ActionType.MEDIATION:
+        raise ValidationError("mediation_result", "only applies to a mediation")
+
+
+_RULES = {RecordKind.INCIDENT: (F.INCIDENT, incident_rules),
+          RecordKind.RESPONSE_ACTION: (F.RESPONSE_ACTION, action_rules)}
+
+
+def wire_rules(kind: RecordKind, data: Mapping[str, Any]) -> None:
+    """The cross-field rules of `kind` on data as it travels (text times, codes): what the hub
+    calls on a record whose single fields its wire model already accepted. Only the fields a
+    rule reads are checked, so this costs a handful of parses per record."""
+    found = _RULES.get(kind)
+    if found is None:
+        return
+    table, rules = found
+    read = _RULE_FIELDS[kind]
+    rules({f.name: F.check(f, data.get(f.name)) for f in table if f.name in read and f.name in data})
+
+
+_RULE_FIELDS = {
+    RecordKind.INCIDENT: frozenset({"occurred_at", "cpd_notified_at", "org_received_at", "beat", "district",
+                                    "victims_total", "victims_fatal", "victims_nonfatal"}),
+    RecordKind.RESPONSE_ACTION: frozenset({"started_at", "ended_at", "action_type", "mediation_result"}),
+}
+
+
 # --- records ---------------------------------------------------------------------------------
 
 
@@ -114,19 +171,10 @@ class IncidentFacts:
         facts = set(cls.__dataclass_fields__)
         values = _checked(tuple(f for f in F.INCIDENT if f.name in facts), data)
         _required(values, "incident_type", "occurred_at", "district")
-        occurred = values["occurred_at"]
-        for later in ("cpd_notified_at", "org_received_at"):
-            if values[later] is not None and values[later] < occurred:
-                raise ValidationError(later, "is before occurred_at")
-        # A beat's first two digits are its district (beat 1131 lies in district 011).
-        if values["beat"] is not None and values["beat"][:2] != values["district"][1:]:
-            raise ValidationError(
-                "beat", f"beat {values['beat']} does not lie in district {values['district']}")
+        incident_rules(values)
         fatal = values["victims_fatal"] or 0
         nonfatal = values["victims_nonfatal"] or 0
         total = fatal + nonfatal if values["victims_total"] is None else values["victims_total"]
-        if total < fatal + nonfatal:
-            raise ValidationError("victims_total", "is less than fatal plus non-fatal victims")
         return cls(**{
             **values,
             "source": values["source"] or Source.CPD,
@@ -154,10 +202,7 @@ class ResponseAction:
         own = set(cls.__dataclass_fields__)
         values = _checked(tuple(f for f in F.RESPONSE_ACTION if f.name in own), data)
         _required(values, "incident_id", "action_type", "started_at")
-        if values["ended_at"] is not None and values["ended_at"] < values["started_at"]:
-            raise ValidationError("ended_at", "is before started_at")
-        if values["mediation_result"] is not None and values["action_type"] is not ActionType.MEDIATION:
-            raise ValidationError("mediation_result", "only applies to a mediation")
+        action_rules(values)
         if values["staff_count"] is None:
             values["staff_count"] = max(len(values["staff_ids"]), 1)
         return cls(**{**values, "outcome": values["outcome"] or Outcome.COMPLETED})

@@ -15,6 +15,18 @@ share class cannot exist. Share classes (product.md):
 
 `agreement` names a term of the data-sharing agreement that must be on for an S field to go
 to CPD (e.g. the block only if the agreement allows it); the organisation sees it regardless.
+
+Every field is bounded, on the laptop and on the hub alike (the hub's wire types call the same
+functions, `instant_problem` and `text_problem`):
+- integers within 63 bits (`MAX_INT`; a version or count beyond that cannot be stored),
+- times between 2000-01-01 and 2100-01-01, with an offset of at most +/-14 hours (the widest
+  real one), so converting to UTC can never overflow. The window is fixed, not "now + 1 day":
+  a laptop's clock may be far off and the product keeps working when it is (a laptop a year
+  ahead still syncs, fault row 24), and a record a laptop made must not become invalid because
+  its clock was wrong. Where the clock is trustworthy the hub also refuses the future: CPD's
+  notifications may lie at most a day past the hub's now (`not_after`, `protocol.CpdInstant`),
+- text valid Unicode (no lone surrogates, which cannot be stored as UTF-8) and of bounded length,
+- digits ASCII 0-9 only (Python's `\\d` and `int()` also take Arabic-Indic and other digits).
 """
 
 from __future__ import annotations
@@ -23,12 +35,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from .clock import parse_instant, to_db
+from .clock import to_db
 from .errors import ValidationError
 from .vocab import (
     ActionType,
@@ -157,6 +169,7 @@ FOLLOWUP = (
     _f("participant_id", Kind.ID, L),
     _f("due_at", Kind.INSTANT, O),
     _f("done_at", Kind.INSTANT, O),
+    _f("cancelled_at", Kind.INSTANT, O),  # closed without taking place: counted nowhere
     _f("kind", Kind.ENUM, O, enum=FollowupKind),
     _f("result", Kind.TEXT, O, max_length=2000),
     _f("assignee", Kind.STAFF, O),
@@ -226,11 +239,76 @@ def private_field_names() -> tuple[str, ...]:
 
 # --- per-field checks: each names the field it refuses ----------------------------------------
 
-RD_NUMBER = re.compile(r"^[A-HJ-NPR-TV-Z]{2}\d{6}$")
+# Patterns are matched whole (`fullmatch`: `$` alone also matches before a final newline) and
+# spell digits [0-9]: `\d` matches any Unicode digit. The hub's wire types use the same text.
+RD_NUMBER = re.compile(r"^[A-HJ-NPR-TV-Z]{2}[0-9]{6}$")
+BEAT = re.compile(r"^[0-9]{4}$")
 VALID_DISTRICTS = frozenset(
     f"{n:03d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 22, 24, 25)
 )
 RECORD_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+# The largest integer SQLite (and most JSON readers) hold exactly: versions and counts stay below.
+MAX_INT = 2**63 - 1
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(days=1)  # how far past a trusted now a reported time may be (clock skew)
+MAX_OFFSET = timedelta(hours=14)  # the widest UTC offset in use (Line Islands, +14:00)
+MAX_INSTANT_TEXT = 40
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def instant_problem(value: datetime, not_after: datetime | None = None) -> str | None:
+    """Why an aware time is out of bounds, or None: the offset, the fixed window and, if given,
+    `not_after`. The offset and year are checked before any conversion to UTC, which overflows
+    near year 1 or 9999."""
+    offset = value.utcoffset()
+    if offset is None:
+        return "time must carry an offset"
+    if abs(offset) > MAX_OFFSET:
+        return "offset must be within +/-14 hours"
+    window = f"must be between {EARLIEST.date()} and {LATEST.date()}"
+    if not EARLIEST.year - 1 <= value.year <= LATEST.year:
+        return window
+    utc = value.astimezone(UTC)
+    if not EARLIEST <= utc < LATEST:
+        return window
+    if not_after is not None and utc > not_after:
+        return "must not be in the future"
+    return None
+
+
+def parse_time(value: object, field: str) -> datetime:
+    """An aware datetime or ISO-8601 text with an offset, within bounds; returned in UTC."""
+    if isinstance(value, str):
+        text = value.strip().replace("Z", "+00:00")
+        if len(text) > MAX_INSTANT_TEXT:
+            raise ValidationError(field, "not an ISO-8601 time (too long)")
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(field, f"not an ISO-8601 time: {shown(text)}") from None
+    if not isinstance(value, datetime):
+        raise ValidationError(field, "expected a time")
+    problem = instant_problem(value)
+    if problem is not None:
+        raise ValidationError(field, "time must carry a time zone" if value.utcoffset() is None else problem)
+    return value.astimezone(UTC)
+
+
+def text_problem(value: str) -> str | None:
+    """Why text cannot be stored, or None: a lone surrogate is valid JSON but not Unicode."""
+    if not value.isascii() and _SURROGATE.search(value):
+        return "must be valid Unicode text (no lone surrogates)"
+    return None
+
+
+def shown(value: object, longest: int = 60) -> str:
+    """A value for an error message: repr (so control characters and surrogates are escaped),
+    cut short, since the message is echoed back and logged."""
+    text = repr(value)
+    return text if len(text) <= longest else text[: longest - 3] + "..."
 
 
 def blank(value: object) -> bool:
@@ -268,7 +346,7 @@ def _check_bool(spec: Field, value: object) -> bool:
 
 def _check_int(spec: Field, value: object) -> int:
     number = whole(value, spec.name, 1 if spec.kind is Kind.VERSION else None)
-    _bounds(spec.name, number, spec.minimum, spec.maximum)
+    _bounds(spec.name, number, spec.minimum, MAX_INT if spec.maximum is None else spec.maximum)
     return number
 
 
@@ -280,32 +358,32 @@ def _check_float(spec: Field, value: object) -> float:
 
 def _check_id(spec: Field, value: object) -> str:
     text = str(value).strip()
-    if not RECORD_ID.match(text):
-        raise ValidationError(spec.name, f"{value!r} is not a record id")
+    if not RECORD_ID.fullmatch(text):
+        raise ValidationError(spec.name, f"{shown(value)} is not a record id")
     return text
 
 
 def _check_rd(spec: Field, value: object) -> str:
     text = str(value).strip().upper()
-    if not RD_NUMBER.match(text):
+    if not RD_NUMBER.fullmatch(text):
         raise ValidationError(
-            spec.name, f"{value!r} is not an RD number (two letters without I, O, Q, U, six digits)")
+            spec.name, f"{shown(value)} is not an RD number (two letters without I, O, Q, U, six digits)")
     return text
 
 
 def _check_district(spec: Field, value: object) -> str:
     text = str(value).strip()
-    if text.isdigit() and len(text) < 3:
+    if text.isascii() and text.isdigit() and len(text) < 3:
         text = text.zfill(3)
     if text not in VALID_DISTRICTS:
-        raise ValidationError(spec.name, f"{value!r} is not a Chicago police district code")
+        raise ValidationError(spec.name, f"{shown(value)} is not a Chicago police district code")
     return text
 
 
 def _check_beat(spec: Field, value: object) -> str:
     text = str(value).strip().zfill(4)
-    if not re.fullmatch(r"\d{4}", text):
-        raise ValidationError(spec.name, f"{value!r} is not a four-digit beat")
+    if not BEAT.fullmatch(text):
+        raise ValidationError(spec.name, f"{shown(value)} is not a four-digit beat")
     return text
 
 
@@ -318,7 +396,7 @@ _CHECKS: dict[Kind, Any] = {
     Kind.REFS: lambda spec, value: _refs(spec.name, value),
     Kind.BOOL: _check_bool,
     Kind.ENUM: lambda spec, value: enum_value(spec.enum, value, spec.name),
-    Kind.INSTANT: lambda spec, value: parse_instant(value, spec.name),
+    Kind.INSTANT: lambda spec, value: parse_time(value, spec.name),
     Kind.INT: _check_int,
     Kind.VERSION: _check_int,
     Kind.FLOAT: _check_float,
@@ -347,7 +425,8 @@ def stored(value: Any) -> Any:
     return value
 
 
-_CANONICAL_INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
+_CANONICAL_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
+_EARLIEST_TEXT, _LATEST_TEXT = to_db(EARLIEST), to_db(LATEST)
 
 
 @cache
@@ -375,7 +454,7 @@ def _fast_path(spec: Field, other: Callable[[Any], Any]) -> Callable[[Any], Any]
         codes = frozenset(m.value for m in spec.enum)
         return lambda v: v if type(v) is str and v in codes else other(v)
     if kind is Kind.ID:
-        return lambda v: v if type(v) is str and RECORD_ID.match(v) else other(v)
+        return lambda v: v if type(v) is str and RECORD_ID.fullmatch(v) else other(v)
     if kind in (Kind.TEXT, Kind.STAFF):
         longest = 64 if kind is Kind.STAFF else (spec.max_length or 10_000)
         return lambda v: v if _plain_text(v, longest) else other(v)
@@ -391,8 +470,9 @@ def _fast_path(spec: Field, other: Callable[[Any], Any]) -> Callable[[Any], Any]
         return lambda v: (json.dumps([{"kind": r["kind"], "id": r["id"], "version": r["version"]} for r in v])
                           if type(v) is list and all(_plain_ref(r) for r in v) else other(v))
     if kind is Kind.INSTANT:
+        # Canonical UTC text sorts as time, so the window is two string comparisons.
         def instant(v: Any) -> Any:
-            if type(v) is str and _CANONICAL_INSTANT.match(v):
+            if type(v) is str and _CANONICAL_INSTANT.fullmatch(v) and _EARLIEST_TEXT <= v < _LATEST_TEXT:
                 try:
                     datetime.fromisoformat(v)  # still a real date and time (no 13th month)
                 except ValueError:
@@ -402,7 +482,7 @@ def _fast_path(spec: Field, other: Callable[[Any], Any]) -> Callable[[Any], Any]
         return instant
     if kind in (Kind.INT, Kind.VERSION):
         low = 1 if kind is Kind.VERSION and spec.minimum is None else spec.minimum
-        high = spec.maximum
+        high = MAX_INT if spec.maximum is None else spec.maximum
         return lambda v: (v if type(v) is int and (low is None or v >= low) and (high is None or v <= high)
                           else other(v))
     return other
@@ -415,13 +495,15 @@ _REF_KINDS = frozenset(k.value for k in RecordKind)
 def _plain_ref(ref: Any) -> bool:
     """A covered record as a laptop sends it: {kind, id, version} (in any order), nothing else."""
     return (type(ref) is dict and ref.keys() == _REF_KEYS and ref["kind"] in _REF_KINDS
-            and type(ref["id"]) is str and RECORD_ID.match(ref["id"]) is not None
-            and type(ref["version"]) is int and ref["version"] >= 1)
+            and type(ref["id"]) is str and RECORD_ID.fullmatch(ref["id"]) is not None
+            and type(ref["version"]) is int and 1 <= ref["version"] <= MAX_INT)
 
 
 def _plain_text(v: Any, longest: int) -> bool:
-    """Text already in its stored form: non-empty, within length, no surrounding blanks."""
-    return type(v) is str and 0 < len(v) <= longest and not v[0].isspace() and not v[-1].isspace()
+    """Text already in its stored form: non-empty, within length, no surrounding blanks, no lone
+    surrogates (ASCII text, most of it, skips that search)."""
+    return (type(v) is str and 0 < len(v) <= longest and not v[0].isspace() and not v[-1].isspace()
+            and (v.isascii() or _SURROGATE.search(v) is None))
 
 
 def check_all(fields: Iterable[Field], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -442,23 +524,47 @@ def enum_value(kind: type[StrEnum], value: object, field: str) -> Any:
         raise ValidationError(field, f"{value!r} is not one of: {allowed}") from None
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]{1,19}")  # ASCII digits; more than 19 is beyond 63 bits anyway
+
+
 def whole(value: object, field: str, minimum: int | None = 0) -> int:
+    """A whole number within 63 bits, from an int, an integral float or ASCII-digit text."""
     if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
-        raise ValidationError(field, "expected a whole number")
-    try:
-        number = int(value) if isinstance(value, int | float) else int(str(value).strip())
-    except ValueError:
-        raise ValidationError(field, f"{value!r} is not a whole number") from None
+        raise ValidationError(field, "expected a whole number")  # also NaN and infinity
+    if isinstance(value, int | float):
+        number = int(value)
+    else:
+        text = str(value).strip()
+        if not _WHOLE.fullmatch(text):
+            raise ValidationError(field, f"{shown(value)} is not a whole number")
+        number = int(text)
     if minimum is not None and number < minimum:
         raise ValidationError(field, f"must be at least {minimum}")
+    if abs(number) > MAX_INT:
+        raise ValidationError(field, f"must be at most {MAX_INT}")
     return number
 
 
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
+
+
 def _number(field: str, value: object) -> float:
-    try:
-        return float(str(value))
-    except ValueError:
-        raise ValidationError(field, f"{value!r} is not a number") from None
+    """A finite number from a number or ASCII decimal text (not "nan", not Unicode digits)."""
+    if isinstance(value, bool):
+        raise ValidationError(field, "expected a number")
+    if isinstance(value, int | float):
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond any float
+            raise ValidationError(field, "must be a finite number") from None
+    else:
+        text = str(value).strip()
+        if not _DECIMAL.fullmatch(text):
+            raise ValidationError(field, f"{shown(value)} is not a number")
+        number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValidationError(field, "must be a finite number")
+    return number
 
 
 def _bounds(field: str, number: float, low: float | None, high: float | None, *,
@@ -475,6 +581,9 @@ def _text(field: str, value: object, max_length: int) -> str:
     result = "" if value is None else str(value).strip()
     if len(result) > max_length:
         raise ValidationError(field, f"is longer than {max_length} characters")
+    problem = text_problem(result)
+    if problem is not None:
+        raise ValidationError(field, problem)
     return result
 
 
@@ -495,6 +604,6 @@ def _refs(field: str, value: object) -> tuple[dict[str, Any], ...]:
             raise ValidationError(field, "each entry names a kind, id and version")
         kind = enum_value(RecordKind, item.get("kind"), f"{field}.kind")
         record_id = check(Field("id", Kind.ID, Share.O), item.get("id"))
-        version = whole(item.get("version"), f"{field}.version", 1)
+        version = whole(item.get("version"), f"{field}.version", 1)  # within 63 bits too
         out.append({"kind": kind.value, "id": record_id, "version": version})
     return tuple(out)

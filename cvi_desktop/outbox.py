@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from .clock import to_db
-from .sharing import Audience, RecordKind, canonical_json, content_hash, envelope
+from .sharing import Audience, RecordKind, canonical_json, content_hash, envelope, org_incident
 
 if TYPE_CHECKING:  # type hints only: the GUI imports this module before it opens a store
     from sqlite_utils import Database
@@ -62,6 +62,8 @@ def enqueue(
     `data["incident_id"]`, which every org payload of an incident's child record carries)."""
     if incident_id is None:
         incident_id = incident_of(kind, record_id, data)
+    if kind is not RecordKind.INCIDENT and incident_id is not None:
+        _incident_first(db, now, incident_id)
     payload = canonical_json(envelope(kind, record_id, version, audience, data))
     if version > 1:
         db.execute(
@@ -86,6 +88,32 @@ def enqueue(
         ],
     )
     return int(cursor.lastrowid)
+
+
+def came_from_hub(db: Database, incident_id: str) -> bool:
+    """Whether the hub sent this incident (a routed notification, or a teammate's)."""
+    return db.execute("SELECT 1 FROM incident_versions WHERE incident_id = ? AND recorded_by = 'hub' "
+                      "LIMIT 1", [incident_id]).fetchone() is not None
+
+
+def queued_before(db: Database, kind: RecordKind, record_id: str) -> bool:
+    return db.execute("SELECT 1 FROM outbox WHERE kind = ? AND record_id = ? LIMIT 1",
+                      [kind, record_id]).fetchone() is not None
+
+
+def _incident_first(db: Database, now: datetime, incident_id: str) -> None:
+    """The hub takes a record only under an incident it knows for this organisation. One made on
+    this laptop and never queued (an incident imported from the city's data, say) is queued
+    just before the first record under it, in the same transaction; one the hub sent, or one
+    already queued, needs nothing."""
+    if queued_before(db, RecordKind.INCIDENT, incident_id) or came_from_hub(db, incident_id):
+        return
+    cursor = db.execute("SELECT * FROM incidents WHERE id = ?", [incident_id])
+    found = cursor.fetchone()
+    if found is None:
+        return
+    row = dict(zip([d[0] for d in cursor.description], found, strict=True))
+    enqueue(db, now, Audience.ORG, RecordKind.INCIDENT, incident_id, int(row["version"]), org_incident(row))
 
 
 # A retry time further out than this counts as due now, so a clock jump cannot strand a record.

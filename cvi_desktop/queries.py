@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from . import monthly
 from .clock import CHICAGO, to_db
 from .errors import ValidationError
+from .monthly import month_bounds
 
 if TYPE_CHECKING:  # type hints only: the GUI builds filters before it opens (or imports) a store
     from .store.database import Store
@@ -37,6 +39,8 @@ class IncidentFilter:
     districts: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     assignee: str | None = None
+    # Only incidents no one holds yet (the queue's "Unassigned" choice); `assignee` is then unused.
+    unassigned: bool = False
     received_from: datetime | None = None
     received_to: datetime | None = None
     search: str = ""
@@ -57,7 +61,9 @@ def _where(f: IncidentFilter) -> tuple[str, list[Any]]:
         if values:
             clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
-    if f.assignee is not None:
+    if f.unassigned:
+        clauses.append("assignee IS NULL")
+    elif f.assignee is not None:
         clauses.append("assignee = ?")
         params.append(f.assignee)
     if f.received_from is not None:
@@ -203,20 +209,13 @@ def overdue_followups(store: Store, assignee: str | None = None) -> list[dict[st
 
 
 # --- the monthly review ----------------------------------------------------------------------
-
-
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """A calendar month in Chicago, as a UTC half-open range."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise ValidationError("month", f"{month!r} is not YYYY-MM")
-    year, mon = int(month[:4]), int(month[5:])
-    start = datetime(year, mon, 1, tzinfo=CHICAGO)
-    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=CHICAGO)
-    return start.astimezone(UTC), end.astimezone(UTC)
+# The figures themselves are `monthly.monthly_review`, shared with the hub; here the laptop only
+# gathers its records and projects them through the sharing allowlist.
 
 
 def percentile(values: list[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100); None for no values."""
+    """Linear-interpolated percentile (q in 0..100); None for no values. Only the caseload's
+    median uses it; the monthly review uses `monthly.percentile` (nearest-rank)."""
     if not values:
         return None
     ordered = sorted(values)
@@ -226,60 +225,130 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-@dataclass(frozen=True)
-class DistrictMonth:
-    district: str
-    incidents: int
-    responded: int
-    notification_p50_min: float | None
-    notification_p90_min: float | None
-    response_p50_min: float | None
-    response_p90_min: float | None
+def review_records(store: Store, month: str, months: int = monthly.TREND_MONTHS) -> list[dict[str, Any]]:
+    """Every incident that occurred in `month`'s trailing `months` months (Chicago), in the
+    shape of the CPD response record (`sharing.response_record`), for `monthly.monthly_review`.
 
-    @property
-    def coverage(self) -> float | None:
-        return None if self.incidents == 0 else self.responded / self.incidents
+    Each part holds only fields that both the sharing allowlist lets out and the calculation
+    reads (`monthly.READS`): the incident's, actions' and referrals' S fields, and of follow-ups
+    (share class O: the organisation's own review tells late from overdue; CPD's record has
+    counts only) the due and done times. Columns are selected from that intersection, so
+    nothing else is even read. Four indexed reads over the window and no per-row copying: at
+    100,000 incidents a six-month window is some 16,000 incidents and 80,000 actions."""
+    from . import sharing  # here, not at import: see OPEN_STATUSES
 
+    def allowed(part: str, allowlist: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f for f in monthly.READS[part] if f in allowlist)
 
-def monthly_review(store: Store, month: str) -> list[DistrictMonth]:
-    """Notification latency (received − occurred), response latency (first scene, hospital or
-    family contact − received) and coverage, per district, for incidents that occurred in the
-    month (Chicago time)."""
-    from .domain import QUALIFYING_ACTIONS  # here, not at import: see OPEN_STATUSES
-
-    start, end = month_bounds(month)
-    qualifying = ", ".join("?" * len(QUALIFYING_ACTIONS))
-    rows = store.rows(
-        f"""
-        SELECT i.district,
-               (julianday(i.org_received_at) - julianday(i.occurred_at)) * 1440 AS notify_min,
-               (julianday(first.started) - julianday(i.org_received_at)) * 1440 AS response_min
-        FROM incidents i
-        LEFT JOIN (
-            SELECT a.incident_id, min(a.started_at) AS started FROM response_actions a
-            JOIN incidents j ON j.id = a.incident_id
-            WHERE j.occurred_at >= ? AND j.occurred_at < ? AND a.action_type IN ({qualifying})
-            GROUP BY a.incident_id
-        ) first ON first.incident_id = i.id
-        WHERE i.occurred_at >= ? AND i.occurred_at < ?
-        """,
-        [to_db(start), to_db(end), *QUALIFYING_ACTIONS, to_db(start), to_db(end)],
+    incident_fields = allowed("incident", sharing.cpd_incident_fields(sharing.Agreement()))
+    parts = {
+        "actions": ("response_actions", allowed("actions", sharing.ACTION_S)),
+        "referrals": ("referrals", allowed("referrals", sharing.REFERRAL_S)),
+        "followups": ("followups", allowed("followups", sharing.FOLLOWUP_O)),
+    }
+    start, end = monthly.window(month, months)
+    span = [to_db(start), to_db(end)]
+    # Incidents imported from the city's public data set were never notified to the
+    # organisation: counting them would show every one as a shooting it failed to cover.
+    city = " AND source IS NOT 'city_data'"
+    incidents = store.rows(
+        f"SELECT {', '.join(incident_fields)} FROM incidents "
+        f"WHERE occurred_at >= ? AND occurred_at < ?{city} ORDER BY occurred_at, id",
+        span,
     )
-    by_district: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_district.setdefault(row["district"], []).append(row)
-    result = []
-    for district_code in sorted(by_district):
-        group = by_district[district_code]
-        notify = [r["notify_min"] for r in group if r["notify_min"] is not None]
-        respond = [r["response_min"] for r in group if r["response_min"] is not None]
-        result.append(DistrictMonth(
-            district=district_code,
-            incidents=len(group),
-            responded=len(respond),
-            notification_p50_min=percentile(notify, 50),
-            notification_p90_min=percentile(notify, 90),
-            response_p50_min=percentile(respond, 50),
-            response_p90_min=percentile(respond, 90),
-        ))
-    return result
+    records: dict[str, dict[str, Any]] = {}
+    for incident in incidents:
+        records[incident["id"]] = {"incident": incident, "actions": [], "referrals": [], "themes": [],
+                                   "followups": []}
+    joined = ("JOIN incidents i ON i.id = x.incident_id WHERE i.occurred_at >= ? AND i.occurred_at < ?"
+              + city.replace("source", "i.source"))
+    for part, (table, columns) in parts.items():
+        picked = ", ".join(f"x.{c}" for c in columns)
+        for row in store.rows(f"SELECT x.incident_id AS of_incident, {picked} FROM {table} x {joined}", span):
+            # The row without its grouping key is exactly the allowed fields: no second copy.
+            records[row.pop("of_incident")][part].append(row)
+    for row in store.rows(f"SELECT x.incident_id, x.tag FROM incident_themes x {joined}", span):
+        records[row["incident_id"]]["themes"].append(row["tag"])
+    for record in records.values():
+        record["themes"].sort()  # as `sharing.response_record` sorts them
+    return list(records.values())
+
+
+def monthly_review(store: Store, month: str) -> monthly.MonthlyReview:
+    """The monthly shooting review of `month` (YYYY-MM, Chicago) from this laptop's records,
+    as of the store's clock. See `monthly` for what each figure means."""
+    monthly.month_bounds(month)  # refuse a bad month before reading anything
+    return monthly.monthly_review(review_records(store, month), month, as_of=store.now())
+
+
+# --- the queue's sync badges -------------------------------------------------------------------
+
+BADGE_QUARANTINED = "quarantined"
+BADGE_PENDING = "pending"
+BADGE_SENT_TO_CPD = "sent_to_cpd"
+BADGE_TEAM = "shared_team"
+BADGE_FROM_CPD = "from_cpd"
+BADGE_LOCAL = "local"
+
+
+def sync_badges(store: Store, incident_ids: list[str]) -> dict[str, str]:
+    """The badge each incident wears, as a person reads it (one of the BADGE_* values).
+
+    "Shared" used to mean only that the hub had everything, which people took to mean CPD had
+    it: so an incident whose every record is acknowledged is "sent to CPD" only when one of its
+    CPD-audience rows (the approved response record) was acknowledged, and otherwise "shared
+    with your team". An incident this laptop has queued nothing for is "from CPD" while it is a
+    new CPD notification (source `cpd`, status new) and "shared with your team" once the team
+    has taken it up (CPD's incidents reach every laptop through the hub); else "saved here".
+    Worse states win, as in
+    `outbox.incident_states` (which this reads, unchanged)."""
+    from . import outbox  # here: the queue's filter types must not pull the outbox in
+
+    if not incident_ids:
+        return {}
+    states = outbox.incident_states(store, incident_ids)
+    sent: set[str] = set()
+    sources: dict[str, str | None] = {}
+    fresh: set[str] = set()
+    for start in range(0, len(incident_ids), 500):
+        chunk = list(incident_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        sent.update(
+            r["incident_id"]
+            for r in store.rows(
+                f"SELECT DISTINCT incident_id FROM outbox WHERE incident_id IN ({marks}) "
+                "AND audience = 'cpd' AND state = 'acknowledged'",
+                chunk,
+            )
+        )
+        for r in store.rows(f"SELECT id, source, status FROM incidents WHERE id IN ({marks})", chunk):
+            if r["source"] == "cpd":
+                sources[r["id"]] = r["source"]
+                if r["status"] == "new":
+                    fresh.add(r["id"])
+    badges: dict[str, str] = {}
+    for incident_id in incident_ids:
+        state = states.get(incident_id)
+        if state == "quarantined":
+            badges[incident_id] = BADGE_QUARANTINED
+        elif state in ("pending", "sending"):
+            badges[incident_id] = BADGE_PENDING
+        elif state == "acknowledged":
+            badges[incident_id] = BADGE_SENT_TO_CPD if incident_id in sent else BADGE_TEAM
+        elif incident_id in fresh:
+            badges[incident_id] = BADGE_FROM_CPD
+        elif incident_id in sources:
+            # Nothing of it waits here, and it came from the hub (CPD's or a teammate's): the
+            # team's copy is this one.
+            badges[incident_id] = BADGE_TEAM
+        else:
+            badges[incident_id] = BADGE_LOCAL
+    return badges
+
+
+def districts_covered(store: Store) -> list[str]:
+    """The districts this organisation works in, as this laptop knows them: those of the
+    incidents it holds (the hub routes only its coverage's incidents here). Sorted; empty for
+    a laptop that has none yet, where the caller offers every district."""
+    rows = store.rows("SELECT DISTINCT district FROM incidents ORDER BY district")
+    return [str(r["district"]) for r in rows]

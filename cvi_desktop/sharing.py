@@ -98,7 +98,9 @@ def response_record(
     themes: Sequence[str],
     agreement: Agreement,
 ) -> dict[str, Any]:
-    """CPD's view of one approved incident response. Follow-ups only as aggregate timeliness."""
+    """CPD's view of one approved incident response. Follow-ups only as aggregate timeliness;
+    a cancelled one (a duplicate, say) was never a follow-up to keep."""
+    followups = [f for f in followups if not f.get("cancelled_at")]
     done_on_time = sum(
         1 for f in followups if f.get("done_at") and f["done_at"] <= f["due_at"]
     )

@@ -3,6 +3,9 @@
 Import reads CSV or JSON (a list of objects). Each row is saved on its own, through the same
 services a worker uses: bad rows are reported with line, field and reason, good rows are kept.
 Times without an offset are read as Chicago wall time, as a spreadsheet means them.
+
+An incidents file whose header is the city data portal's victims data set (one row per victim)
+is recognised and imported by `city_data`, in one transaction, re-import finding what it holds.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from . import city_data
 from . import fields as F
 from .clock import CHICAGO
 from .errors import CviError, NotFound, StorageProblem, ValidationError
@@ -44,10 +48,11 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number as a person sees it in the file, row) pairs."""
+def _rows(path: Path, parsed: Any = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number as a person sees it in the file, row) pairs; `parsed`: the JSON file's
+    content when the caller has read it already."""
     if path.suffix.lower() == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8")) if parsed is None else parsed
         if not isinstance(data, list):
             raise CviError(f"{path}: expected a JSON list of records")
         for index, item in enumerate(data, start=1):
@@ -77,9 +82,21 @@ def _normalise(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if v == "" else v) for k, v in out.items()}
 
 
-def import_incidents(store: Store, path: Path) -> ImportResult:
+def import_incidents(store: Store, path: Path, *, districts: str | None = None,
+                     organisation: str | None = None) -> ImportResult | city_data.CityImportResult:
+    """Incidents from a sheet of incidents, or from the city data portal's victims data set
+    (recognised by its header), which alone takes `districts` / `organisation` filters (see
+    `city_data.make_filter`)."""
+    is_city, parsed = city_data.is_city_file(path)
+    if is_city:
+        keep = city_data.make_filter(store, districts, organisation)
+        return city_data.import_victims(store, city_data.sheet_for(path, parsed), keep)
+    if districts is not None or organisation is not None:
+        raise ValidationError("districts" if districts is not None else "organisation",
+                              "only filters the city data portal's victims data set; "
+                              f"{path.name} is not one")
     result = ImportResult()
-    for line, raw in _rows(path):
+    for line, raw in _rows(path, parsed):
         row = _normalise(raw)
         try:
             result.imported.append(

@@ -14,6 +14,9 @@ class Source(StrEnum):
     HOSPITAL = "hospital"
     COMMUNITY = "community"
     SELF = "self"
+    # Imported from the city data portal's public victims data set (`city_data.py`): each
+    # laptop imports it itself, so its facts are not sent to the hub from here.
+    CITY_DATA = "city_data"
 
 
 class IncidentType(StrEnum):
@@ -78,6 +81,13 @@ class Outcome(StrEnum):
     UNABLE_NO_STAFF = "unable_no_staff"
     DECLINED = "declined"
     NOT_LOCATED = "not_located"
+    # Still going: no final outcome until the action is ended (`responses.end_action`). Last,
+    # so the codes above keep their places.
+    ONGOING = "ongoing"
+
+
+# The outcomes that end an action (everything but "ongoing").
+FINAL_OUTCOMES = tuple(o for o in Outcome if o is not Outcome.ONGOING)
 
 
 class MediationResult(StrEnum):

@@ -24,11 +24,11 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
-from pydantic import BaseModel, RootModel, ValidationError
+from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
 
 from .backoff import parse_retry_after
 from .credentials import TokenSource
-from .protocol import Health, Me, PullResponse, PushResponse, StaffOut, SyncConfig
+from .protocol import PULL_PAGE, Health, Me, PullResponse, PushResponse, StaffOut, SyncConfig
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -325,6 +325,16 @@ class HubClient:
         return self._call("GET", PULL_PATH, PullResponse, params=params,
                           read_timeout=self.timeouts.for_pull(limit))
 
+    def pull_page(self, cursor: str | None, limit: int) -> dict[str, Any]:
+        """`pull`, validated by the same model but answered as plain dicts (`PULL_PAGE`): what
+        the engine hands the replica, without building and then dumping 20,000 model objects."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        page: dict[str, Any] = self._call("GET", PULL_PATH, PULL_PAGE, params=params,
+                                          read_timeout=self.timeouts.for_pull(limit))
+        return page
+
     def wait(self, cursor: str | None, seconds: float, limit: int = 100) -> PullResponse:
         """Long-poll: returns as soon as there are changes after `cursor`, or empty after
         `seconds`. Its read timeout is that wait plus a margin, apart from the short ones."""
@@ -336,9 +346,9 @@ class HubClient:
 
     # --- the one mapping -----------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, model: type[M], *, auth: bool = True,
+    def _call(self, method: str, path: str, model: type[M] | TypeAdapter[Any], *, auth: bool = True,
               params: Mapping[str, Any] | None = None, data: bytes | None = None,
-              read_timeout: float | None = None) -> M:
+              read_timeout: float | None = None) -> Any:
         headers: dict[str, str] = {"Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = "application/json"
@@ -378,9 +388,12 @@ class HubClient:
             text = body.decode("utf-8", "replace")
             raise classify_status(response.status_code, text, response.headers, self._now())
         try:
+            if isinstance(model, TypeAdapter):
+                return model.validate_json(body)
             return model.model_validate_json(body)
         except ValidationError:
-            raise GarbledResponse(f"{len(body)} bytes that are not a valid {model.__name__}") from None
+            name = getattr(model, "__name__", "PullResponse")
+            raise GarbledResponse(f"{len(body)} bytes that are not a valid {name}") from None
 
 
 def _root(exc: BaseException) -> BaseException:

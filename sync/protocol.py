@@ -11,18 +11,25 @@ bug let it through. A test checks the two lists stay equal.
 Conventions:
 - Instants are ISO-8601 strings with an offset; the hub never rewrites pushed data (the
   sha256 covers it as sent).
-- Integers are strict: "3" is not 3.
+- Integers are strict: "3" is not 3; and within 63 bits.
+- Every value is bounded as the field table says (`cvi_desktop/fields.py`): times within
+  2000-01-01 .. 2100-01-01 (CPD's notification times also at most a day past the hub's now)
+  and offsets of at most 14 h, text valid
+  Unicode and of bounded length, digits ASCII. Incident and action bodies also follow the
+  domain's cross-field rules (`IncidentRules`, `ActionRules`).
 - Every push record gets one `PushResult`; see `ResultStatus` for what each status means.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NotRequired, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, Field, Strict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, TypeAdapter
+from typing_extensions import TypedDict
 
 from cvi_desktop.domain import AgeBand, IncidentType, LocationType
+from cvi_desktop.fields import text_problem
 from cvi_desktop.sharing import Audience, RecordKind
 
 # Record data models are derived from the field table (cvi_desktop/fields.py) in wire_models;
@@ -30,11 +37,14 @@ from cvi_desktop.sharing import Audience, RecordKind
 from .wire_models import (
     DATA_MODELS,
     ActionS,
+    BaseVersion,
     Beat,
     Count,
     CpdIncident,
+    CpdInstant,
     District,
     FollowupTimeliness,
+    IncidentRules,
     IncidentS,
     Instant,
     OrgAction,
@@ -47,16 +57,20 @@ from .wire_models import (
     RecordRef,
     ReferralS,
     ResponseRecordData,
+    ResponseRecordDataS,
     Sha256,
     StaffId,
+    Text,
     Version,
+    cpd_data_model,
 )
 from .wire_models import Strict_ as _Strict
 
 __all__ = [
     "DATA_MODELS", "ActionS", "Beat", "Count", "CpdIncident", "District", "FollowupTimeliness",
     "IncidentS", "Instant", "OrgAction", "OrgFollowup", "OrgIncident", "OrgReferral", "OrgReview", "RdNumber",
-    "RecordId", "RecordRef", "ReferralS", "ResponseRecordData", "Sha256", "StaffId", "Version",
+    "RecordId", "RecordRef", "ReferralS", "ResponseRecordData", "ResponseRecordDataS", "Sha256", "StaffId",
+    "Version", "cpd_data_model",
 ]
 
 PROTOCOL_VERSION = 1
@@ -79,7 +93,7 @@ class PushRecord(_Strict):
     audience: Audience
     data: dict[str, Any]
     sha256: Sha256
-    base_version: Annotated[int, Strict(), Field(ge=0)] | None = None
+    base_version: BaseVersion | None = None
 
 
 class PushRequest(_Strict):
@@ -174,6 +188,27 @@ class PullResponse(BaseModel):
     has_more: bool
 
 
+def _plain(model: type[BaseModel], name: str, nested: dict[type[BaseModel], Any]) -> Any:
+    """A TypedDict of `model`'s fields (the same names and types, so nothing is described twice):
+    validating into it checks exactly what the model checks but gives plain dicts and enum
+    codes, with no model objects to dump again. A team's first pull validates 20,000 changes."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        annotation = info.annotation
+        if get_origin(annotation) is list and get_args(annotation)[0] in nested:
+            annotation = list[nested[get_args(annotation)[0]]]  # type: ignore[valid-type]
+        fields[field_name] = annotation if info.is_required() else NotRequired[annotation]
+    plain = TypedDict(name, fields)  # type: ignore[operator]
+    plain.__pydantic_config__ = ConfigDict(use_enum_values=True)  # type: ignore[attr-defined]
+    return plain
+
+
+ChangeDict = _plain(Change, "ChangeDict", {})
+PullPageDict = _plain(PullResponse, "PullPageDict", {Change: ChangeDict})
+# What `HubClient.pull_page` validates a pull answer with: a PullResponse as dicts.
+PULL_PAGE = TypeAdapter(PullPageDict)
+
+
 # --- misc sync ---------------------------------------------------------------------------------
 
 
@@ -221,22 +256,26 @@ class ErrorBody(BaseModel):
 # --- CPD -------------------------------------------------------------------------------------
 
 
-class NotificationCorrection(_Strict):
-    """A PUT body: the full corrected notification (the id comes from the path)."""
+class NotificationCorrection(IncidentRules):
+    """A PUT body: the full corrected notification (the id comes from the path).
+
+    Held to the incident's rules as the laptop holds its own incidents: notified at or after it
+    occurred, the beat in the district, victims_total at least fatal + non-fatal (a violation is
+    a 422 whose message names the field)."""
 
     rd_number: RdNumber | None = None
     incident_type: IncidentType
-    occurred_at: Instant
-    cpd_notified_at: Instant | None = None
+    occurred_at: CpdInstant
+    cpd_notified_at: CpdInstant | None = None
     district: District
     beat: Beat | None = None
     community_area: Annotated[int, Strict(), Field(ge=1, le=77)] | None = None
     location_type: LocationType | None = None
-    block: Annotated[str, Field(max_length=120)] | None = None
-    victims_total: Count | None = None
-    victims_fatal: Count | None = None
-    victims_nonfatal: Count | None = None
-    victim_age_bands: list[AgeBand] | None = None
+    block: Text(120) | None = None  # type: ignore[valid-type]
+    victims_total: Annotated[int, Strict(), Field(ge=0, le=10_000)] | None = None
+    victims_fatal: Annotated[int, Strict(), Field(ge=0, le=10_000)] | None = None
+    victims_nonfatal: Annotated[int, Strict(), Field(ge=0, le=10_000)] | None = None
+    victim_age_bands: Annotated[list[AgeBand], Field(max_length=100)] | None = None
 
 
 class Notification(NotificationCorrection):
@@ -274,26 +313,77 @@ class CpdRecordsPage(BaseModel):
 
 
 class LatencyStats(BaseModel):
+    """Nearest-rank percentiles of one latency (`cvi_desktop.monthly`, computed in minutes).
+
+    `p50_s`/`p90_s` are the protocol-1 fields, kept for old clients: minutes × 60, so they are
+    the same figure as `p50_min`/`p90_min`, never a second calculation."""
+
     n: int
-    p50_s: float | None = Field(description="Nearest-rank median, seconds")
-    p90_s: float | None = Field(description="Nearest-rank 90th percentile, seconds")
+    p50_s: float | None = Field(description="Nearest-rank median, seconds (p50_min × 60)")
+    p90_s: float | None = Field(description="Nearest-rank 90th percentile, seconds (p90_min × 60)")
+    p50_min: float | None = Field(None, description="Nearest-rank median, minutes")
+    p90_min: float | None = Field(None, description="Nearest-rank 90th percentile, minutes")
+    excluded: int = Field(0, description="Negative spans (clock or data-entry errors) left out")
 
 
-class DistrictMonth(BaseModel):
-    district: str
+class GroupFigures(BaseModel):
+    """The review's figures for one group of incidents (the city, a district, an organisation)."""
+
     incidents: int
     notification_latency: LatencyStats = Field(description="org_received_at - occurred_at")
     response_latency: LatencyStats = Field(
-        description="first scene/hospital/family_engagement action start - org_received_at"
+        description="first contact (a scene/hospital/family_engagement action whose outcome is "
+        "not a no-response reason) - org_received_at"
     )
-    covered: int = Field(description="Incidents with a qualifying response in an approved record")
+    covered: int = Field(description="Incidents with a first contact in an approved record")
     coverage: float | None = Field(description="covered / incidents")
+    notified: int = Field(0, description="Incidents with a time an organisation received them")
+    victims: int = 0
+    fatal: int = 0
+    mediations: int = 0
+    mediations_resolved: int = 0
+    referrals_made: int = 0
+    referrals_connected: int = 0
+    no_response: dict[str, int] = Field(
+        default_factory=dict, description="Incidents without a first contact, by reason"
+    )
+
+
+class DistrictMonth(GroupFigures):
+    district: str
+
+
+class OrgMonth(GroupFigures):
+    org_id: str = Field(description="Figures from this organisation's own routed and recorded incidents")
+
+
+class TrendMonth(BaseModel):
+    month: str
+    incidents: int
+    covered: int
+    coverage: float | None
+    notification_p50_min: float | None
+    response_p50_min: float | None
 
 
 class MonthlyReport(BaseModel):
+    """`GET /v1/cpd/monthly`. Protocol-1 clients read `month`, `timezone` and `districts` with
+    their seconds fields as before; the rest is the richer review (same calculation as the
+    laptop's, `cvi_desktop.monthly.monthly_review`)."""
+
     month: str
     timezone: str
-    districts: list[DistrictMonth]
+    districts: list[DistrictMonth] = Field(
+        description="Every district with incidents in the trailing six months (zeros this month too)"
+    )
+    total: GroupFigures | None = Field(None, description="The whole city (incidents counted once)")
+    organisations: list[OrgMonth] = Field(default_factory=list)
+    trend: list[TrendMonth] = Field(default_factory=list, description="Six months, oldest first")
+    skipped: int = Field(
+        0, description="Stored rows left out because a time in them cannot be read (old data)"
+    )
+    percentiles: str = "nearest-rank"
+    units: str = "minutes (p50_s/p90_s: seconds, for protocol-1 clients)"
 
 
 # --- supervisor ------------------------------------------------------------------------------
@@ -301,7 +391,7 @@ class MonthlyReport(BaseModel):
 
 class AssignRequest(_Strict):
     assignee: StaffId
-    base_version: Annotated[int, Strict(), Field(ge=1)] | None = Field(
+    base_version: Version | None = Field(
         None, description="If given and stale, 409 with the current version"
     )
 
@@ -321,6 +411,9 @@ def _display_text(value: str) -> str:
         raise ValueError("must not be blank")
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise ValueError("must not contain control characters")
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -365,9 +458,16 @@ class StaffOut(BaseModel):
 # --- admin -----------------------------------------------------------------------------------
 
 
+# A new organisation's id; `cvi-hub org add` checks the same pattern (`admin.create_org`).
+ORG_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+NewOrgId = Annotated[str, Field(min_length=1, max_length=64, pattern=ORG_ID_PATTERN)]
+# A reference to an existing organisation (which may predate the pattern): bounded, valid text.
+OrgRef = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_display_text)]
+
+
 class OrgIn(_Strict):
-    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    id: NewOrgId
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_display_text)]
 
 
 class OrgOut(BaseModel):
@@ -377,15 +477,15 @@ class OrgOut(BaseModel):
 
 
 class CoverageIn(_Strict):
-    org_id: str
+    org_id: OrgRef
     district: District
 
 
 class TokenIn(_Strict):
     role: TokenRole
-    org_id: str | None = None
+    org_id: OrgRef | None = None
     staff_id: StaffId | None = None
-    label: Annotated[str, Field(max_length=200)] = ""
+    label: Text(200) = ""  # type: ignore[valid-type]
     display_name: DisplayName | None = Field(
         None, description="For a staff member the hub does not know yet (default: the staff id)"
     )

@@ -7,30 +7,52 @@ even if a device bug let one through. Adding a field to `fields.py` adds it here
 this module names a record field.
 
 The constrained scalar types (`Instant`, `District`, ...) live here too, and `protocol.py`
-uses them for the other bodies (notifications, push envelopes).
+uses them for the other bodies (notifications, push envelopes). Their bounds are the field
+table's (`fields.instant_problem`, `fields.text_problem`, `fields.MAX_INT`, ASCII-digit
+patterns), so the hub refuses exactly what the laptop would refuse; the rules tying fields
+together (`domain.incident_rules`, `domain.action_rules`) run as model validators, and their
+errors carry the field they name in `ctx["field"]`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, create_model, model_validator
+from pydantic_core import PydanticCustomError
 
+from cvi_desktop import domain
 from cvi_desktop import fields as F
-from cvi_desktop.fields import VALID_DISTRICTS, Kind, Share
+from cvi_desktop.errors import ValidationError as _FieldRefused
+from cvi_desktop.fields import MAX_INT, VALID_DISTRICTS, Kind, Share
 from cvi_desktop.sharing import Agreement as _Agreement
 from cvi_desktop.sharing import Audience, RecordKind, cpd_incident_fields, org_fields
 from cvi_desktop.vocab import ThemeTag
 
 
-def _instant(value: str) -> str:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError("not an ISO-8601 time") from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError("time must carry an offset")
+def _instant_within(trusted_now: bool) -> Any:
+    """A check of ISO-8601 text with an offset in the field table's window; with `trusted_now`
+    also at most `fields.AHEAD` past the hub's now (for times from a clock that is right)."""
+
+    def check(value: str) -> str:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("not an ISO-8601 time") from None
+        not_after = datetime.now(UTC) + F.AHEAD if trusted_now else None
+        problem = F.instant_problem(parsed, not_after)
+        if problem is not None:
+            raise ValueError(problem)
+        return value  # as sent: the hub never rewrites pushed data
+
+    return check
+
+
+def _text(value: str) -> str:
+    problem = F.text_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -40,14 +62,25 @@ def _district(value: str) -> str:
     return value
 
 
-Instant = Annotated[str, Field(max_length=40), AfterValidator(_instant)]
-District = Annotated[str, Field(pattern=r"^\d{3}$"), AfterValidator(_district)]
-Beat = Annotated[str, Field(pattern=r"^\d{4}$")]
+# A time a laptop recorded: 2000-01-01 .. 2100-01-01, offset within +/-14 h (fields.instant_problem);
+# not bounded by the hub's now, as a laptop's clock may be off and the product tolerates that.
+Instant = Annotated[str, Field(max_length=F.MAX_INSTANT_TEXT), AfterValidator(_instant_within(False))]
+# A time CPD reports (its systems' clocks are right): also at most a day past the hub's now.
+CpdInstant = Annotated[str, Field(max_length=F.MAX_INSTANT_TEXT), AfterValidator(_instant_within(True))]
+# Patterns spell digits [0-9]: `\d` would take any Unicode digit.
+District = Annotated[str, Field(pattern=r"^[0-9]{3}$"), AfterValidator(_district)]
+Beat = Annotated[str, Field(pattern=F.BEAT.pattern)]
 RdNumber = Annotated[str, Field(pattern=F.RD_NUMBER.pattern)]
-Count = Annotated[int, Strict(), Field(ge=0)]
-Version = Annotated[int, Strict(), Field(ge=1)]
+Count = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
+Version = Annotated[int, Strict(), Field(ge=1, le=MAX_INT)]
+BaseVersion = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
 RecordId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
-StaffId = Annotated[str, Field(min_length=1, max_length=64)]
+# Free text: bounded, and valid Unicode (a lone surrogate is valid JSON but cannot be stored).
+StaffId = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_text)]
+
+
+def Text(max_length: int) -> Any:  # noqa: N802 - a type, spelt like one
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_text)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -55,6 +88,40 @@ class Strict_(BaseModel):
     """Every request body refuses fields it does not know."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def apply_rules(kind: RecordKind, model: BaseModel) -> None:
+    """Run the domain's cross-field rules for `kind` on a validated model; a refusal becomes a
+    pydantic error whose ctx names the field (`field`), as a per-field error's loc would."""
+    try:
+        domain.wire_rules(kind, {name: getattr(model, name) for name in type(model).model_fields})
+    except _FieldRefused as exc:
+        raise PydanticCustomError(
+            "cross_field", "{field}: {reason}", {"field": exc.field, "reason": exc.reason}
+        ) from None
+
+
+class IncidentRules(Strict_):
+    """An incident body: the fields together follow `domain.incident_rules`."""
+
+    @model_validator(mode="after")
+    def _rules(self) -> IncidentRules:
+        apply_rules(RecordKind.INCIDENT, self)
+        return self
+
+
+class ActionRules(Strict_):
+    """A response action body: the fields together follow `domain.action_rules`."""
+
+    @model_validator(mode="after")
+    def _rules(self) -> ActionRules:
+        apply_rules(RecordKind.RESPONSE_ACTION, self)
+        return self
+
+
+_BASES: dict[RecordKind, type[Strict_]] = {
+    RecordKind.INCIDENT: IncidentRules, RecordKind.RESPONSE_ACTION: ActionRules,
+}
 
 
 class RecordRef(Strict_):
@@ -69,9 +136,10 @@ def _wire_type(spec: F.Field) -> Any:
     if spec.kind is Kind.ID:
         return RecordId
     if spec.kind is Kind.TEXT:
-        return Annotated[str, Field(max_length=spec.max_length or 10_000)]
+        return Text(spec.max_length or 10_000)
     if spec.kind is Kind.INT:
-        return Annotated[int, Strict(), Field(ge=spec.minimum, le=spec.maximum)]
+        high = MAX_INT if spec.maximum is None else spec.maximum
+        return Annotated[int, Strict(), Field(ge=spec.minimum, le=high)]
     if spec.kind is Kind.VERSION:
         return Version
     if spec.kind is Kind.INSTANT:
@@ -105,7 +173,8 @@ def data_model(name: str, kind: RecordKind, names: tuple[str, ...], doc: str) ->
         assert spec.share is not Share.L, f"{kind}.{field_name} is share class L"
         wire = _wire_type(spec)
         definitions[field_name] = (wire, ...) if spec.required else (wire | None, None)
-    model: type[BaseModel] = create_model(name, __base__=Strict_, __doc__=doc, **definitions)
+    base = _BASES.get(kind, Strict_)
+    model: type[BaseModel] = create_model(name, __base__=base, __doc__=doc, **definitions)
     return model
 
 
@@ -142,13 +211,29 @@ class FollowupTimeliness(Strict_):
 
 
 class ResponseRecordData(Strict_):
-    """audience cpd, kind response_record: CPD's projection of one approved incident response."""
+    """audience cpd, kind response_record: CPD's projection of one approved incident response.
+
+    The incident carries agreement-gated fields (block) only if the organisation's agreement
+    allows them; the hub validates an organisation without that term against
+    `ResponseRecordDataS`, which refuses them (see `cpd_data_model`)."""
 
     incident: CpdIncident  # type: ignore[valid-type]
     actions: Annotated[list[ActionS], Field(max_length=10_000)]  # type: ignore[valid-type]
     referrals: Annotated[list[ReferralS], Field(max_length=10_000)]  # type: ignore[valid-type]
     themes: Annotated[list[ThemeTag], Field(max_length=100)]
     followups: FollowupTimeliness
+
+
+class ResponseRecordDataS(ResponseRecordData):
+    """CPD's projection for an organisation whose agreement allows no gated field."""
+
+    incident: IncidentS  # type: ignore[valid-type]
+
+
+def cpd_data_model(agreement: _Agreement) -> type[BaseModel]:
+    """The response_record model for an organisation with this agreement (as the laptop picks
+    the incident's fields with `sharing.cpd_incident_fields`)."""
+    return ResponseRecordData if agreement.share_block else ResponseRecordDataS
 
 
 # Which (audience, kind) pairs the hub accepts, and the model their `data` must fit.
@@ -162,8 +247,9 @@ DATA_MODELS: dict[tuple[Audience, RecordKind], type[BaseModel]] = {
 }
 
 __all__ = [
-    "DATA_MODELS", "ActionS", "Beat", "Count", "CpdIncident", "District", "FollowupTimeliness",
-    "Instant", "OrgAction", "OrgFollowup", "OrgIncident", "OrgReferral", "OrgReview", "RdNumber",
-    "RecordId", "RecordRef", "ReferralS", "ResponseRecordData", "Sha256", "StaffId", "Strict_",
-    "Version",
+    "DATA_MODELS", "ActionS", "BaseVersion", "Beat", "Count", "CpdIncident", "District",
+    "FollowupTimeliness", "IncidentRules", "Instant", "OrgAction", "OrgFollowup", "OrgIncident",
+    "OrgReferral", "OrgReview", "RdNumber", "RecordId", "RecordRef", "ReferralS", "ResponseRecordData",
+    "ResponseRecordDataS", "CpdInstant",
+    "Sha256", "StaffId", "Strict_", "Text", "Version", "apply_rules", "cpd_data_model",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import keyring
@@ -12,6 +13,7 @@ import pytest
 from keyring.backends import fail
 
 from cvi_desktop.cli import main
+from cvi_desktop.report import TABLE_NAMES
 from cvi_desktop.store.migrations import SCHEMA_VERSION
 from tests.memory_keyring import MemoryKeyring
 
@@ -127,10 +129,24 @@ def test_report_text_and_csv(home: Path, tmp_path: Path, capsys: pytest.CaptureF
     capsys.readouterr()
     assert cli(home, "report", "--month", "2026-09", "--format", "csv") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("district,incidents,responded,coverage_pct")
-    assert lines[1] == "011,1,0,0,12,12,,"
+    assert lines[0].startswith("district,incidents,notified,covered,coverage_pct")
+    # One incident: no percentage of a base under 5; notified after 12 min; no first contact.
+    assert lines[1] == "011,1,1,0,,1,12,12,0,,,0,0,0,0"
+    assert lines[2].startswith("all,1,1,0,")
+    assert cli(home, "report", "--month", "2026-09", "--format", "csv", "--table", "no_response") == 0
+    assert "no_attempt_recorded,1" in capsys.readouterr().out.splitlines()
     assert cli(home, "report", "--month", "2026-09") == 0
-    assert "All districts: 1 incidents, 0 with a qualifying response (0%)." in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "All districts: 1 incidents; first contact for 0 of 1." in text
+    assert "Six-month trend:" in text and "  2026-04      0 incidents" in text
+    out = tmp_path / "september.zip"
+    assert cli(home, "report", "--month", "2026-09", "--format", "zip", "--out", str(out)) == 0
+    with zipfile.ZipFile(out) as archive:
+        assert len(archive.namelist()) == len(TABLE_NAMES)
+        assert archive.read("monthly-review-2026-09/districts.csv").decode().splitlines()[1] == lines[1]
+    capsys.readouterr()
+    assert cli(home, "report", "--month", "2026-09", "--format", "zip") == 2
+    assert "--out" in capsys.readouterr().err
     assert cli(home, "report", "--month", "Sept") == 2
     assert "month: 'Sept' is not YYYY-MM" in capsys.readouterr().err
 

@@ -44,6 +44,7 @@ from cvi_desktop.services import (
     reviews,
     settings,
     staff_refs,
+    unlock,
 )
 from cvi_desktop.sharing import Agreement, RecordKind
 from cvi_desktop.store import Store
@@ -265,6 +266,13 @@ EXERCISES: dict[str, Callable[[Ctx], Any]] = {
     "casework.complete_followup": lambda c: casework.complete_followup(
         c.store, c.ids["followup"], result="met"
     ),
+    "casework.cancel_followup": lambda c: casework.cancel_followup(
+        c.store,
+        casework.schedule_followup(
+            c.store, {"incident_id": c.ids["own"], "due_at": c.store.now().isoformat(), "kind": "visit"}
+        ),
+        reason="duplicate",
+    ),
     "casework.referrals_for": lambda c: casework.referrals_for(c.store, c.ids["own"]),
     "casework.followups_for": lambda c: casework.followups_for(c.store, c.ids["own"]),
     "incidents.get": lambda c: incidents.get(c.store, c.ids["own"]),
@@ -325,6 +333,25 @@ EXERCISES: dict[str, Callable[[Ctx], Any]] = {
         c.store, c.ids["action"], {"outcome": "partial"}
     ),
     "responses.resolve_flag": lambda c: responses.resolve_flag(c.store, c.ids["flagged"], "keep"),
+    "responses.is_ongoing": lambda c: responses.is_ongoing(responses.get(c.store, c.ids["action"])),
+    "responses.end_action": lambda c: responses.end_action(
+        c.store,
+        responses.log_action(
+            c.store,
+            {"incident_id": c.ids["own"], "action_type": "scene", "started_at": c.store.now().isoformat(),
+             "outcome": "ongoing", "staff_ids": ["sup1"]},
+        ),
+        c.store.now().isoformat(),
+        "completed",
+    ),
+    "responses.history": lambda c: responses.history(c.store, c.ids["action"]),
+    # The lock screen's PIN: a laptop-only setting, never shared.
+    "unlock.has_pin": lambda c: unlock.has_pin(c.store),
+    "unlock.set_pin": lambda c: unlock.set_pin(c.store, "4821"),
+    "unlock.tries_left": lambda c: unlock.tries_left(c.store),
+    "unlock.verify_pin": lambda c: (unlock.verify_pin(c.store, "0000"), unlock.verify_pin(c.store, "4821")),
+    "unlock.reset_tries": lambda c: unlock.reset_tries(c.store),
+    "unlock.clear_pin": lambda c: unlock.clear_pin(c.store),
     "responses.for_incident": lambda c: responses.for_incident(c.store, c.ids["own"]),
     "responses.last_action_type": lambda c: responses.last_action_type(c.store, "sup1"),
     "reviews.covered_refs": lambda c: reviews.covered_refs(c.store, c.ids["own"]),

@@ -21,6 +21,15 @@ SAMPLES: list[Any] = [
     [{"kind": "referral", "id": "abc-123", "version": 0}],
     [{"kind": "no_kind", "id": "abc-123", "version": 1}], [{"kind": "referral", "id": "a b", "version": 1}],
     [{"kind": "referral", "id": "abc-123", "version": True}], [{"kind": "referral", "id": "abc-123"}],
+    # hostile input (issue 9): Unicode digits, lone surrogates, 64-bit numbers, times out of bounds
+    "JA\u0661\u0662\u0663\u0664\u0665\u0666", "\u0661\u0661\u0663\u0661", "\u0661\u0661",
+    "\ud800", "x\ud800y", ["w\udfff"], "abc-123\n", "JA123456\n",
+    2**63, 2**63 - 1, -(2**63), 10**400, "9" * 30, float("nan"), "nan", float("inf"),
+    "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00", "1999-12-31T23:59:59.000000+00:00",
+    "3000-01-01T00:00:00.000000+00:00", "2026-11-01T18:00:00+15:00", "2026-11-01T18:00:00+14:00",
+    "2000-01-01T00:00:00.000000+00:00", "2099-12-31T23:59:59.999999+00:00",
+    "2100-01-01T00:00:00.000000+00:00", "2" * 41,
+    [{"kind": "referral", "id": "abc-123", "version": 2**63}],
 ]
 
 
@@ -40,3 +49,41 @@ def test_fast_stored_check_agrees_with_the_full_check(spec: F.Field) -> None:
     for value in SAMPLES:
         full = outcome(lambda v: F.stored(F.check(spec, v)), value)
         assert outcome(fast, value) == full, (spec.name, value)
+
+
+def field(kind: F.Kind, **options: Any) -> F.Field:
+    return F.Field("f", kind, F.Share.S, **options)
+
+
+@pytest.mark.parametrize(("kind", "value"), [
+    (F.Kind.RD_NUMBER, "JA\u0661\u0662\u0663\u0664\u0665\u0666"),  # Arabic-Indic digits
+    (F.Kind.BEAT, "\u0661\u0661\u0663\u0661"),
+    (F.Kind.DISTRICT, "\u0661\u0661"),
+    (F.Kind.TEXT, "a\ud800"),
+    (F.Kind.STAFF, "\udc00"),
+    (F.Kind.VERSION, 2**63),
+    (F.Kind.VERSION, "\u0663"),
+    (F.Kind.INSTANT, "9999-12-31T23:59:59-23:59"),  # offset beyond 14 h (and UTC would overflow)
+    (F.Kind.INSTANT, "2026-11-01T18:00:00+14:30"),
+    (F.Kind.INSTANT, "1999-12-31T23:59:59+00:00"),
+    (F.Kind.INSTANT, "3000-01-01T00:00:00+00:00"),
+    (F.Kind.FLOAT, "nan"),
+])
+def test_hostile_values_are_refused_naming_the_field(kind: F.Kind, value: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        F.check(field(kind), value)
+    assert caught.value.field == "f"
+
+
+def test_time_bounds() -> None:
+    assert F.check(field(F.Kind.INSTANT), "2000-01-01T14:00:00+14:00") is not None
+    assert F.check(field(F.Kind.INSTANT), "2099-12-31T23:59:59.999999+00:00") is not None
+    for outside in ("2000-01-01T09:00:00+14:00", "2100-01-01T00:00:00+00:00", "2099-12-31T20:00:00-05:00"):
+        with pytest.raises(ValidationError):
+            F.check(field(F.Kind.INSTANT), outside)
+    # Where the hub trusts its clock (CPD's notifications) it also refuses the future.
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    assert F.instant_problem(now + timedelta(hours=23), not_after=now + F.AHEAD) is None
+    assert F.instant_problem(now + timedelta(days=2), not_after=now + F.AHEAD) == "must not be in the future"

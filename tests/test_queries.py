@@ -43,16 +43,18 @@ def test_monthly_review_figures(store: Store) -> None:
         (d, "2026-11-15T10:00:00+00:00", "family_engagement"),
     ):
         responses.log_action(store, {"incident_id": incident_id, "action_type": kind, "started_at": started})
-    rows = {r.district: r for r in queries.monthly_review(store, "2026-11")}
+    review = queries.monthly_review(store, "2026-11")
+    # 011 is listed: it had the October incident, within the six months the review reads.
+    rows = review.districts
     assert set(rows) == {"007", "011"}
     r11 = rows["011"]
-    assert (r11.incidents, r11.responded) == (3, 2)
-    assert r11.coverage == pytest.approx(2 / 3)
-    assert r11.notification_p50_min == pytest.approx(20)  # 10, 20, 30
-    assert r11.notification_p90_min == pytest.approx(28)
-    assert r11.response_p50_min == pytest.approx(45)  # 30 (scene; canvass does not count), 60
-    assert rows["007"].response_p90_min == pytest.approx(60)
-    assert [r.incidents for r in queries.monthly_review(store, "2026-10")] == [1]
+    assert (r11.incidents, r11.covered) == (3, 2)
+    assert r11.coverage.share == pytest.approx(2 / 3)
+    assert r11.notification.p50 == pytest.approx(20)  # 10, 20, 30, nearest-rank
+    assert r11.notification.p90 == pytest.approx(30)
+    assert r11.response.values == (pytest.approx(30), pytest.approx(60))  # scene 30 (canvass does not count)
+    assert rows["007"].response.p90 == pytest.approx(60)
+    assert [f.incidents for f in queries.monthly_review(store, "2026-10").districts.values()] == [1]
     with pytest.raises(ValidationError):
         queries.monthly_review(store, "2026-13")
 

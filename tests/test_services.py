@@ -194,3 +194,40 @@ def test_apply_remote_keeps_newer_and_local_coordinates(team: Store) -> None:
     )
     assert incidents.apply_remote(team, {**hub_version, "rd_number": "JB100111"}, 2) is False
     assert incidents.get(team, incident_id)["rd_number"] == "JB100299"
+
+
+def test_a_cancelled_followup_counts_as_neither_kept_nor_missed(team: Store, clock: ManualClock) -> None:
+    from cvi_desktop import monthly, queries
+
+    incident_id = incidents.record_incident(team, {**CPD_INCIDENT, "source": "community", "rd_number": None})
+    responses.log_action(team, {"incident_id": incident_id, "action_type": "scene", "started_at": clock()})
+    kept = casework.schedule_followup(team, {"incident_id": incident_id,
+                                             "due_at": clock() + timedelta(days=1)})
+    duplicate = casework.schedule_followup(team, {"incident_id": incident_id,
+                                                  "due_at": clock() + timedelta(days=1)})
+    casework.complete_followup(team, kept, result="reached her")
+    casework.cancel_followup(team, duplicate, reason="entered twice")
+    row = team.one("SELECT done_at, cancelled_at, result FROM followups WHERE id = ?", [duplicate])
+    assert row["cancelled_at"] and row["done_at"] and row["result"] == "Cancelled: entered twice"
+    clock.advance(days=3)
+    assert queries.overdue_followups(team) == []
+    # The team's copy says it was cancelled; CPD's counts and the monthly review leave it out.
+    queued = outbox.latest_payload(team, sharing.RecordKind.FOLLOWUP, duplicate)
+    assert queued is not None and queued["payload"]["data"]["cancelled_at"] == row["cancelled_at"]
+    reviews.review(team, {"incident_id": incident_id, "state": "approved"})
+    cpd = outbox.latest_payload(team, sharing.RecordKind.RESPONSE_RECORD, incident_id)
+    assert cpd is not None and cpd["payload"]["data"]["followups"] == {"scheduled": 1, "done_on_time": 1}
+    month = clock().astimezone(monthly.CHICAGO).strftime("%Y-%m")
+    figures = queries.monthly_review(team, month).total.followups
+    assert (figures.scheduled, figures.on_time) == (1, 1)
+
+
+def test_incidents_from_the_city_data_set_stay_out_of_the_monthly_review(team: Store,
+                                                                          clock: ManualClock) -> None:
+    from cvi_desktop import monthly, queries
+
+    month = clock().astimezone(monthly.CHICAGO).strftime("%Y-%m")
+    incidents.record_incident(team, {**CPD_INCIDENT, "source": "community", "rd_number": None})
+    before = queries.monthly_review(team, month).total.incidents
+    incidents.record_incident(team, {**CPD_INCIDENT, "source": "city_data", "rd_number": "JB999999"})
+    assert before >= 1 and queries.monthly_review(team, month).total.incidents == before

@@ -29,6 +29,14 @@ from .operations import IncidentDetail
 from .response_form import chicago_datetime_edit, from_qdatetime, to_qdatetime
 from .widgets import RecordTable, title_label
 
+# `casework.cancel_followup` closes a follow-up with this at the start of its result.
+CANCELLED = "Cancelled:"
+
+
+def cancelled(row: dict) -> bool:
+    """Whether a follow-up was cancelled (closed without being done)."""
+    return bool(row.get("done_at")) and str(row.get("result") or "").startswith(CANCELLED)
+
 
 class CaseworkTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -50,7 +58,8 @@ class CaseworkTab(QWidget):
             self.tr("Referrals"),
             self,
         )
-        layout.addWidget(self.referrals, 1)
+        self.referrals.fit_rows()
+        layout.addWidget(self.referrals)
         row = QHBoxLayout()
         self.category = QComboBox(self)
         self.category.setAccessibleName(self.tr("Referral category"))
@@ -59,7 +68,7 @@ class CaseworkTab(QWidget):
         self.provider = QLineEdit(self)
         self.provider.setPlaceholderText(self.tr("Provider (shared with your organisation only)"))
         self.provider.setAccessibleName(self.tr("Referral provider"))
-        self.add_ref = QPushButton(self.tr("Add &referral"), self)
+        self.add_ref = QPushButton(self.tr("A&dd referral"), self)
         self.add_ref.setAccessibleName(self.tr("Add referral"))
         self.ref_status = QComboBox(self)
         self.ref_status.setAccessibleName(self.tr("New status for the selected referral"))
@@ -83,7 +92,8 @@ class CaseworkTab(QWidget):
             self.tr("Follow-ups"),
             self,
         )
-        layout.addWidget(self.followups, 1)
+        self.followups.fit_rows()
+        layout.addWidget(self.followups)
         row2 = QHBoxLayout()
         # Read in Chicago time like every other time in the app, whatever the laptop's zone.
         self.due = chicago_datetime_edit(self, self.tr("Follow-up due (Chicago time)"))
@@ -91,11 +101,14 @@ class CaseworkTab(QWidget):
         self.kind.setAccessibleName(self.tr("Follow-up kind"))
         for k in FollowupKind:
             self.kind.addItem(label(k.value), k.value)
-        self.add_fup = QPushButton(self.tr("Schedule &follow-up"), self)
+        self.add_fup = QPushButton(self.tr("S&chedule follow-up"), self)
         self.add_fup.setAccessibleName(self.tr("Schedule follow-up"))
-        self.done_fup = QPushButton(self.tr("Mark &done…"), self)
+        self.done_fup = QPushButton(self.tr("&Mark done…"), self)
         self.done_fup.setAccessibleName(self.tr("Mark the selected follow-up done"))
-        for w in (self.due, self.kind, self.add_fup, self.done_fup):
+        # A duplicate (two people scheduled the same call) or one no longer needed.
+        self.cancel_fup = QPushButton(self.tr("Cancel follow-up…"), self)
+        self.cancel_fup.setAccessibleName(self.tr("Cancel the selected follow-up"))
+        for w in (self.due, self.kind, self.add_fup, self.done_fup, self.cancel_fup):
             row2.addWidget(w)
         row2.addStretch(1)
         layout.addLayout(row2)
@@ -105,6 +118,7 @@ class CaseworkTab(QWidget):
         self.read_only.setWordWrap(True)
         self.read_only.setAccessibleName(self.tr("Why the selected record is read-only"))
         layout.addWidget(self.read_only)
+        layout.addStretch(1)
         self.editable: frozenset[str] = frozenset()
         self.referrals.itemSelectionChanged.connect(self._selection_changed)
         self.followups.itemSelectionChanged.connect(self._selection_changed)
@@ -113,8 +127,11 @@ class CaseworkTab(QWidget):
         self.update_ref.clicked.connect(self._update_referral)
         self.add_fup.clicked.connect(self._schedule)
         self.done_fup.clicked.connect(self._complete)
+        self.cancel_fup.clicked.connect(self._cancel)
 
     def _followup_state(self, r: dict) -> str:
+        if cancelled(r):
+            return self.tr("Cancelled %s") % when(r["done_at"])
         if r["done_at"]:
             return self.tr("Done %s") % when(r["done_at"])
         if r["due_at"] < self.ctx.now().isoformat():
@@ -137,6 +154,7 @@ class CaseworkTab(QWidget):
         ref, fup = self._selected(self.referrals), self._selected(self.followups)
         self.update_ref.setEnabled(ref is not None and ref["id"] in self.editable)
         self.done_fup.setEnabled(fup is not None and fup["id"] in self.editable and not fup["done_at"])
+        self.cancel_fup.setEnabled(self.done_fup.isEnabled())
         locked = [r for r in (ref, fup) if r is not None and r["id"] not in self.editable]
         if locked:
             who = locked[0].get("recorded_by_name") or locked[0].get("recorded_by") or self.tr("a teammate")
@@ -183,3 +201,29 @@ class CaseworkTab(QWidget):
             operations.complete_followup(
                 ctx=self.ctx, incident_id=self.incident_id, followup_id=record["id"], result=result
             )
+
+    def _cancel(self) -> None:
+        record = self.followups.current_record()
+        if record is None or record["done_at"] or record["id"] not in self.editable:
+            return
+        reason, ok = QInputDialog.getText(
+            self, self.tr("Cancel follow-up"), self.tr("Why is it cancelled?"), text=self.tr("Duplicate")
+        )
+        if ok and reason.strip():
+            self.cancel_followup(record["id"], reason.strip())
+
+    def cancel_followup(self, followup_id: str, reason: str) -> None:
+        """Cancel one follow-up on the store thread (`casework.cancel_followup`: a new version,
+        audited and queued for the team), then reload and share as every change does."""
+        incident_id, ctx = self.incident_id, self.ctx
+
+        def run(store: object) -> int:
+            from cvi_desktop.services import casework
+
+            return casework.cancel_followup(store, followup_id, reason=reason)  # type: ignore[arg-type]
+
+        def done(_version: int) -> None:
+            ctx.events.data_changed.emit(incident_id)
+            ctx.request_sync()
+
+        ctx.tasks.store_op(run, on_success=done)

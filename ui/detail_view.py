@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from cvi_desktop.domain import IncidentStatus, ReviewState
+from cvi_desktop.queries import sync_badges
 
 from . import operations
 from .casework_tab import CaseworkTab
@@ -69,6 +70,11 @@ class IncidentDetailView(QWidget):
         self.subtitle.setWordWrap(True)
         self.badge = QLabel(page)
         self.badge.setAccessibleName(self.tr("Sync state"))
+        # The badge in words beside its icon: "Sent to CPD" and "Shared with your team" are the
+        # difference people most need to see, and an icon alone does not say it.
+        self.badge_text = QLabel(page)
+        self.badge_text.setObjectName("hint")
+        self.badge_text.setAccessibleName(self.tr("Where this incident's records are"))
 
         self.assignee = QComboBox(page)
         self.assignee.setAccessibleName(self.tr("Assignee"))
@@ -78,11 +84,11 @@ class IncidentDetailView(QWidget):
         self.status.setAccessibleName(self.tr("Status"))
         for s in IncidentStatus:
             self.status.addItem(label(s.value), s.value)
-        self.status_button = QPushButton(self.tr("Set stat&us"), page)
+        self.status_button = QPushButton(self.tr("Set status"), page)
         self.status_button.setAccessibleName(self.tr("Set status"))
         self.approve = QPushButton(self.tr("A&pprove for CPD"), page)
         self.approve.setAccessibleName(self.tr("Approve for CPD"))
-        self.issues = QPushButton(self.tr("Has &issues…"), page)
+        self.issues = QPushButton(self.tr("Has iss&ues…"), page)
         self.issues.setAccessibleName(self.tr("Review: has issues"))
         self.review_label = QLabel(page)
         self.review_label.setObjectName("reviewBanner")
@@ -106,10 +112,10 @@ class IncidentDetailView(QWidget):
         self._scrolled: dict[QWidget, QScrollArea] = {}
         for tab, title, name in (
             (self.responses, self.tr("&Responses"), self.tr("Responses")),
-            (self.facts, self.tr("CPD &facts"), self.tr("CPD facts")),
-            (self.casework, self.tr("Referrals && follo&w-ups"), self.tr("Referrals and follow-ups")),
+            (self.facts, self.tr("CPD f&acts"), self.tr("CPD facts")),
+            (self.casework, self.tr("Referrals && f&ollow-ups"), self.tr("Referrals and follow-ups")),
             (self.people, self.tr("People && &notes"), self.tr("People and notes")),
-            (self.cpd, self.tr("What &CPD will see"), self.tr("What CPD will see")),
+            (self.cpd, self.tr("What CPD will s&ee"), self.tr("What CPD will see")),
         ):
             self.tabs.addTab(self._scroll(tab, name), title)
 
@@ -119,6 +125,7 @@ class IncidentDetailView(QWidget):
         heading.addWidget(self.subtitle)
         top.addLayout(heading, 1)
         top.addWidget(self.badge)
+        top.addWidget(self.badge_text)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addLayout(actions)
@@ -156,6 +163,8 @@ class IncidentDetailView(QWidget):
     def show_incident(self, incident_id: str) -> None:
         new = incident_id != self.incident_id
         self.incident_id = incident_id
+        if new:
+            self.responses.form.expect(incident_id)  # no saving against the one shown before
         operations.load_incident(
             ctx=self.ctx, incident_id=incident_id, on_success=lambda d: self._show(d, reset_form=new)
         )
@@ -182,10 +191,13 @@ class IncidentDetailView(QWidget):
             self.tr("Received %s (%s ago) · %s · beat %s · %s victim(s)")
             % (when(i["org_received_at"]), since, label(i["status"]), i["beat"] or "—", i["victims_total"])
         )
-        state = badge_state(detail.sync_state)
-        self.badge.setPixmap(icon(f"sync-{state}").pixmap(16, 16))
-        self.badge.setToolTip(label(state))
-        self.badge.setAccessibleDescription(label(state))
+        self._show_badge(badge_state(detail.sync_state))
+        incident_id = str(i["id"])
+        # The finer badge ("sent to CPD", "from CPD") needs the CPD rows and the source.
+        self.ctx.tasks.store_op(
+            lambda s: sync_badges(s, [incident_id]).get(incident_id, "local"),
+            on_success=lambda state: self._show_badge(state) if self.incident_id == incident_id else None,
+        )
         self.assignee.clear()
         self.assignee.addItem(self.tr("Unassigned"), "")
         for s in detail.staff:
@@ -207,6 +219,12 @@ class IncidentDetailView(QWidget):
         self.people.show_detail(detail)
         self.cpd.show_detail(detail)
         self.stack.setCurrentIndex(1)
+
+    def _show_badge(self, state: str) -> None:
+        self.badge.setPixmap(icon(f"sync-{state}").pixmap(16, 16))
+        self.badge.setToolTip(label(state))
+        self.badge.setAccessibleDescription(label(state))
+        self.badge_text.setText(label(state))
 
     def _show_role_controls(self) -> None:
         supervisor = self.ctx.supervisor

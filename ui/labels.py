@@ -96,6 +96,10 @@ _LABELS = {
     "acknowledged": "Shared",
     "quarantined": "Needs attention",
     "local": "Saved here",
+    # the queue's badges (`queries.sync_badges`): where an incident's records have got to
+    "shared_team": "Shared with your team",
+    "sent_to_cpd": "Sent to CPD",
+    "from_cpd": "From CPD",
 }
 
 
@@ -131,11 +135,21 @@ def elapsed(since: str | None, now: datetime) -> str:
     return _t("%d min") % mins
 
 
+# The badges `queries.sync_badges` gives, which `badge_state` passes through unchanged.
+BADGES = ("quarantined", "pending", "sent_to_cpd", "shared_team", "from_cpd", "local")
+
+
 def badge_state(state: str | None) -> str:
-    """Collapse outbox states into the four badges people see."""
+    """Collapse outbox states into the badges people see (a `queries.sync_badges` badge is
+    already one). A bare "acknowledged" (the hub has it all) is "shared with your team": only
+    `sync_badges` knows whether CPD's copy was acknowledged too."""
+    if state in BADGES:
+        return state  # type: ignore[return-value]
     if state in ("pending", "sending"):
         return "pending"
-    if state in ("acknowledged", "quarantined"):
+    if state == "acknowledged":
+        return "shared_team"
+    if state == "quarantined":
         return state
     return "local"
 

@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.status = SyncStatusBar(self.ctx, session.bridge, self)
+        self.status.set_demo(demo)
         self.setStatusBar(self.status)
         bar = self.menuBar()
         # The titles are in the first frame; their actions are added by `_complete`.
@@ -184,6 +185,8 @@ class MainWindow(QMainWindow):
         ctx.events.identity_changed.connect(lambda _ctx: self.apply_identity())
         ctx.events.team_changed.connect(self._load_staff)
         self.queue.reassign_requested.connect(self.reassign)
+        self._restore_splitter()
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self._save_splitter())
         session.bridge.demand_failed.connect(self._sync_failed)
         session.bridge.sign_in_needed.connect(self._sign_in_lost)
         for outcome in (
@@ -197,7 +200,10 @@ class MainWindow(QMainWindow):
             outcome.connect(lambda _e: self._sign_in_banner.hide() if self._sign_in_banner else None)
         if type(session.bridge.outcome).__name__ == "SignInNeeded":
             self._sign_in_lost(session.bridge.outcome)
-        self._idle.idle.connect(self.lock)
+        self._idle.idle.connect(lambda: self.lock(reason="idle"))
+        from .shortcuts import enter_presses_buttons
+
+        enter_presses_buttons(self)  # Enter presses a focused button, as Space does
 
     def _build_detail_soon(self) -> None:
         # Queued behind the rest of the first-frame work, which includes asking the store
@@ -252,7 +258,13 @@ class MainWindow(QMainWindow):
             self._detail = IncidentDetailView(self.ctx)
             self.splitter.replaceWidget(1, self._detail)
             placeholder.deleteLater()
+            # The stretch lives on the pane's widget, and the placeholder took its own away:
+            # without this a taller window gave every extra pixel to the queue.
+            self.splitter.setStretchFactor(1, 11)
             self.splitter.setSizes(sizes)
+            from .shortcuts import enter_presses_buttons
+
+            enter_presses_buttons(self._detail)
         return self._detail
 
     @property
@@ -266,6 +278,8 @@ class MainWindow(QMainWindow):
                 s.profile, s.tasks, self._token_lookup or saved_token, demo=self._demo, parent=self.pages
             )
             self._lock_screen.unlocked.connect(self.unlock)
+            # Unlocked with the long hub token and no PIN yet: offer to choose one.
+            self._lock_screen.offer_pin.connect(lambda: self.choose_pin(first_time=True))
             self.pages.addWidget(self._lock_screen)
         return self._lock_screen
 
@@ -376,7 +390,8 @@ class MainWindow(QMainWindow):
             self._menu[menu_name].addAction(action)
             return action
 
-        act("file", self.tr("&Lock now"), "Ctrl+Shift+L", self.lock)
+        act("file", self.tr("&Lock now"), "Ctrl+Shift+L", lambda: self.lock(reason="hand"))
+        act("file", self.tr("Unlock &PIN…"), None, self.choose_pin)
         from .recovery_dialog import show_recovery_key  # here: built after the first frame
 
         act("file", self.tr("Recovery &key…"), None, lambda: show_recovery_key(self))
@@ -403,6 +418,7 @@ class MainWindow(QMainWindow):
         act("sync", self.tr("&Share now"), "Ctrl+Shift+Y", self.share_now)
         act("sync", self.tr("Sync &panel…"), "Ctrl+Shift+S", self.show_sync_panel)
         act("sync", self.tr("Sign &in again…"), None, self.sign_in_again)
+        act("help", self.tr("&Keyboard shortcuts"), "F1", self.show_shortcuts)
         act("help", self.tr("&About cvi-desktop"), None, self._about)
 
     def _set_title(self) -> None:
@@ -441,14 +457,34 @@ class MainWindow(QMainWindow):
         self.when_painted(self._load)
 
     def _load(self) -> None:
+        from cvi_desktop.queries import districts_covered
+
         from . import operations
 
         self.queue.apply_filters()
         operations.load_staff(ctx=self.ctx, on_success=self.queue.set_staff)
+        # The district filter lists this organisation's districts, not all 22 of the city.
+        self.ctx.tasks.store_op(districts_covered, on_success=self.queue.set_districts)
         self.status.refresh()
         # Notifications still new from last time stay in view until opened. Here, not when the
         # list is built: this runs after the store was asked to open, so it finds it open.
         self.banner.reload()
+
+    # --- the splitter remembers where the person left it (per profile) ------------------------
+
+    SPLITTER_SETTING = "window/splitter"
+
+    def _restore_splitter(self) -> None:
+        from .sign_in import prefs
+
+        state = prefs(self.session.profile).value(self.SPLITTER_SETTING)
+        if state:
+            self.splitter.restoreState(state)
+
+    def _save_splitter(self) -> None:
+        from .sign_in import prefs
+
+        prefs(self.session.profile).setValue(self.SPLITTER_SETTING, self.splitter.saveState())
 
     def _load_staff(self) -> None:
         from . import operations
@@ -494,6 +530,10 @@ class MainWindow(QMainWindow):
             self.notifier.notify(incident_id, self.banner.summary(entry, with_rd=False))
 
         self.banner.received(incident_id, on_news=ring)
+        # A notification can be the first from a district the organisation has just taken on.
+        from cvi_desktop.queries import districts_covered
+
+        self.ctx.tasks.store_op(districts_covered, on_success=self.queue.set_districts)
 
     def show_notifications(self) -> None:
         self.banner.reveal()
@@ -573,14 +613,31 @@ class MainWindow(QMainWindow):
         else:
             session.bridge.signed_in_again()
 
-    def lock(self) -> None:
+    def lock(self, reason: str = "hand") -> None:
+        """Lock the window: `reason` "hand" (File → Lock now) or "idle"; the lock screen says which."""
         # Nothing a worker was looking at stays on screen behind the lock.
         for dialog in (self._sync_panel, self._team, self._review, self._review_queue):
             if dialog is not None:
                 dialog.hide()
         self.pages.setCurrentWidget(self.lock_screen)
         self.menuBar().setEnabled(False)
-        self.lock_screen.reset()
+        self.lock_screen.reset(reason)
+
+    def choose_pin(self, first_time: bool = False) -> None:
+        """File → Unlock PIN…: choose the PIN or passphrase that unlocks this profile."""
+        from .idle_lock import PinDialog
+
+        dialog = PinDialog(self.session.tasks, first_time=first_time, parent=self)
+        self._pin_dialog = dialog  # kept: a window-modal dialog with no other owner
+        dialog.open()
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts (F1): the menus' shortcuts and each place's keys."""
+        from .shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        self._shortcuts_dialog = dialog
+        dialog.open()
 
     def unlock(self) -> None:
         self.pages.setCurrentIndex(0)

@@ -54,7 +54,9 @@ class NotificationList(QFrame):
         mark.setPixmap(icon("notification").pixmap(20, 20))
         self.title = QLabel(self)
         self.title.setAccessibleName(self.tr("How many notifications are new"))
-        self.open_button = QPushButton(self.tr("&Open incident"), self)
+        # No mnemonic: the window's letters are all taken (tests/ui/test_mnemonics.py); the keys
+        # here are Ctrl+Shift+N (the list, newest chosen) and Enter.
+        self.open_button = QPushButton(self.tr("Open incident"), self)
         self.open_button.setAccessibleName(self.tr("Open the selected notification's incident"))
         self.hide_button = QPushButton(self.tr("Hide"), self)
         self.hide_button.setAccessibleName(self.tr("Hide the notification list"))

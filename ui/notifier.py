@@ -174,7 +174,7 @@ class SignInBanner(QFrame):
             self.tr("Another copy of the app on this profile may have replaced the sign-in, or it expired.")
         )
         self.text.setAccessibleName(self.tr("Why notifications stopped"))
-        self.button = QPushButton(self.tr("&Sign in…"), self)
+        self.button = QPushButton(self.tr("Sign in…"), self)
         self.button.setAccessibleName(self.tr("Sign in to the hub again"))
         self.button.setDefault(False)
         layout = QHBoxLayout(self)

@@ -210,6 +210,26 @@ def correct_response(
     )
 
 
+def end_response(
+    *,
+    ctx: AppContext,
+    incident_id: str,
+    action_id: str,
+    ended_at: Any,
+    outcome: str,
+    on_success: Done = None,
+    on_failure: Failed = None,
+) -> None:
+    """End a response logged as still going: its end time and final outcome (a new version)."""
+    _write(
+        ctx,
+        incident_id,
+        lambda s: responses.end_action(s, action_id, ended_at, outcome),
+        on_success,
+        on_failure,
+    )
+
+
 def resolve_flag(
     *,
     ctx: AppContext,

@@ -20,7 +20,7 @@ from . import operations
 from .context import AppContext
 from .labels import when
 from .operations import IncidentDetail
-from .widgets import RecordTable, private_banner, title_label
+from .widgets import FlowLayout, RecordTable, private_banner, title_label
 
 
 class PeopleTab(QWidget):
@@ -53,8 +53,10 @@ class PeopleTab(QWidget):
             self.tr("Participants"),
             self,
         )
-        layout.addWidget(self.participants, 1)
-        row = QHBoxLayout()
+        self.participants.fit_rows()
+        # Wraps onto a second line in a narrow pane, so "Add participant" is never cut off.
+        row_box = QWidget(self)
+        row = FlowLayout(row_box)
         self.first = QLineEdit(self)
         self.first.setPlaceholderText(self.tr("First name"))
         self.first.setAccessibleName(self.tr("Participant first name"))
@@ -66,36 +68,47 @@ class PeopleTab(QWidget):
         self.phone.setAccessibleName(self.tr("Participant phone"))
         self.consent = QCheckBox(self.tr("Consent given"), self)
         self.consent.setAccessibleName(self.tr("Consent given"))
-        self.add_person = QPushButton(self.tr("Add &participant"), self)
+        self.add_person = QPushButton(self.tr("Add parti&cipant"), self)
         self.add_person.setAccessibleName(self.tr("Add participant"))
         for w in (self.first, self.last, self.phone, self.consent, self.add_person):
+            w.setParent(row_box)
             row.addWidget(w)
-        layout.addLayout(row)
+        # The form before the list: "Add participant" is in view without scrolling.
+        layout.addWidget(row_box)
+        layout.addWidget(self.participants)
 
         layout.addWidget(title_label(self.tr("Notes"), self))
         self.notes = RecordTable(
             [
                 ("created_at", self.tr("Written"), lambda r: when(r["created_at"])),
-                ("author", self.tr("By"), lambda r: r["author"]),
+                # Signed with the author's name as the team knows it, not their login id.
+                ("author", self.tr("By"), self._author),
                 ("body", self.tr("Note"), lambda r: r["body"].replace("\n", " ")),
             ],
             self.tr("Notes"),
             self,
         )
-        layout.addWidget(self.notes, 1)
+        self.notes.fit_rows(2, 8)
         self.note = QPlainTextEdit(self)
         self.note.setPlaceholderText(self.tr("Write a note (stays on this laptop)…"))
         self.note.setAccessibleName(self.tr("New note, stays on this laptop"))
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(80)
-        self.add_note = QPushButton(self.tr("Add &note"), self)
+        self.add_note = QPushButton(self.tr("A&dd note"), self)
         self.add_note.setAccessibleName(self.tr("Add note"))
         row2 = QHBoxLayout()
         row2.addWidget(self.note, 1)
         row2.addWidget(self.add_note)
         layout.addLayout(row2)
+        layout.addWidget(self.notes)
+        layout.addStretch(1)
         self.add_person.clicked.connect(self._add_person)
         self.add_note.clicked.connect(self._add_note)
+
+    def _author(self, row: dict) -> str:
+        if row.get("author") == self.ctx.actor:
+            return self.ctx.display_name or str(row.get("author_name") or row["author"])
+        return str(row.get("author_name") or row.get("author") or "—")
 
     def show_detail(self, detail: IncidentDetail) -> None:
         self.incident_id = detail.incident["id"]

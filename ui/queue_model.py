@@ -33,12 +33,32 @@ from .resources import icon
 Index = QModelIndex | QPersistentModelIndex
 
 
+# What each badge means, for its tooltip: the words people mix up most are "shared" and "sent".
+BADGE_HELP = {
+    "local": "Saved on this laptop only; nothing of it has been shared yet",
+    "pending": "Saved here and waiting to be shared with your organisation's hub",
+    "shared_team": "Your team's hub has every change; CPD has received nothing for it yet",
+    "sent_to_cpd": "CPD received the approved record, and your team's hub has every change",
+    "from_cpd": "A CPD notification that arrived from the hub; nothing has been logged for it yet",
+    "quarantined": "The hub refused a change; open the Sync panel to see why",
+}
+
+
 def _t(text: str) -> str:
     return QCoreApplication.translate("IncidentQueueModel", text)
 
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def read_badged_page(store: Any, f: IncidentFilter, *, generation: int, offset: int, limit: int) -> Any:
+    """One page of the queue with each row's badge (`queries.sync_badges`: "sent to CPD",
+    "shared with your team", "from CPD", ...) in place of the raw outbox state. Store thread."""
+    from cvi_desktop.queries import sync_badges
+
+    page = operations.read_incident_page(store, f, generation=generation, offset=offset, limit=limit)
+    return replace(page, states=sync_badges(store, [r["id"] for r in page.rows]))
 
 
 def _rows_key(f: IncidentFilter) -> IncidentFilter:
@@ -64,6 +84,8 @@ class IncidentQueueModel(QAbstractTableModel):
         self._more = False  # the last page was full, so more rows may follow
         self._generation = 0
         self._fetching = False
+        # A first page has arrived (the queue's "Loading…" state ends then, even if it is empty).
+        self.loaded_once = False
         self.staff_names: dict[str, str] = {}
         # The live clock: refresh "since notification" without touching the store.
         self._clock_timer = QTimer(self)
@@ -93,7 +115,7 @@ class IncidentQueueModel(QAbstractTableModel):
         generation, f = self._generation, self.filter
         self._fetching = True
         self.ctx.tasks.store_op(
-            lambda s: operations.read_incident_page(s, f, generation=generation, offset=offset, limit=limit),
+            lambda s: read_badged_page(s, f, generation=generation, offset=offset, limit=limit),
             on_success=self._arrived,
             on_failure=self._failed,
         )
@@ -120,6 +142,7 @@ class IncidentQueueModel(QAbstractTableModel):
         if page.generation != self._generation:
             return  # an older query's page; a newer request is on its way
         self._fetching = False
+        self.loaded_once = True
         self._more = len(page.rows) == page.limit
         if page.offset == 0:
             self.beginResetModel()
@@ -187,6 +210,8 @@ class IncidentQueueModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return header_text(section)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if COLUMNS[section][0] == "since":
+                return _t("How long an open incident has waited since your team was notified")
             sortable = COLUMNS[section][2] is not None
             return _t("Click to sort") if sortable else None
         return None
@@ -206,7 +231,7 @@ class IncidentQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and key == "sync":
             return icon(f"sync-{state}")
         if role == Qt.ItemDataRole.ToolTipRole and key == "sync":
-            return label(state)
+            return _t(BADGE_HELP.get(state, "")) or label(state)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{_t(COLUMNS[index.column()][1])}: {self._display(row, key, state)}"
         if role == Qt.ItemDataRole.FontRole and row["status"] == "new":

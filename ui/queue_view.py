@@ -26,18 +26,31 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from .queue_columns import COLUMN, COLUMNS, DEFAULT_SORT_COLUMN, WIDTHS, header_text
+from .queue_columns import (
+    COLUMN,
+    COLUMNS,
+    DEFAULT_SORT_COLUMN,
+    NARROW,
+    NARROW_HIDDEN,
+    WIDTHS,
+    header_text,
+)
+from .widgets import FlowLayout
 
 if TYPE_CHECKING:
     from cvi_desktop.queries import IncidentFilter
 
     from .context import AppContext
     from .queue_model import IncidentQueueModel
+
+# The assignee combo's "Unassigned" choice (no staff id can be this: ids have no parentheses).
+UNASSIGNED = "(unassigned)"
 
 RANGES = [
     ("any", "Any time", None),
@@ -76,7 +89,9 @@ class IncidentQueueView(QWidget):
         self.type = self._combo(self.tr("Type"), [("", self.tr("All types"))], 14)
         self._filled = False
         self.assignee = self._combo(
-            self.tr("Assignee"), [("", self.tr("Anyone")), ("me", self.tr("Me"))], 10
+            self.tr("Assignee"),
+            [("", self.tr("Anyone")), ("me", self.tr("Me")), (UNASSIGNED, self.tr("Unassigned"))],
+            10,
         )
         self.range = self._combo(
             self.tr("Received"), [(k, self.tr(text)) for k, text, _ in RANGES], 10
@@ -85,19 +100,33 @@ class IncidentQueueView(QWidget):
         self.count.setObjectName("hint")
         self.count.setAccessibleName(self.tr("Number of incidents"))
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
+        # The filters wrap onto a second line when the window is narrow (a 1024 px laptop) rather
+        # than squeezing the search box or hiding behind a horizontal scrollbar; each caption
+        # stays with its combo.
+        self.filter_bar = QWidget(self)
+        filters = FlowLayout(self.filter_bar)
+        self.search.setMinimumWidth(self.fontMetrics().averageCharWidth() * 30)
+        filters.addWidget(self.search)
+        filters.stretch_widget = self.search
+        # No mnemonics on the filters: Alt+letters are shared by the whole window (menus, tabs,
+        # the response form) and there are not enough letters for all. Ctrl+F goes to the
+        # search box and Tab walks the filters from there.
         for caption, combo in (
-            (self.tr("S&tatus"), self.status),
-            (self.tr("&District"), self.district),
-            (self.tr("T&ype"), self.type),
-            (self.tr("&Assignee"), self.assignee),
-            (self.tr("&Received"), self.range),
+            (self.tr("Status"), self.status),
+            (self.tr("District"), self.district),
+            (self.tr("Type"), self.type),
+            (self.tr("Assignee"), self.assignee),
+            (self.tr("Received"), self.range),
         ):
-            lab = QLabel(caption, self)
+            pair = QWidget(self.filter_bar)
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            lab = QLabel(caption, pair)
             lab.setBuddy(combo)
-            filters.addWidget(lab)
-            filters.addWidget(combo, 1)
+            combo.setParent(pair)
+            pair_layout.addWidget(lab)
+            pair_layout.addWidget(combo)
+            filters.addWidget(pair)
 
         self.table = QTableView(self)
         # Column titles only, until `attach_model` (see the module docstring).
@@ -105,6 +134,9 @@ class IncidentQueueView(QWidget):
         self._header_model.setHorizontalHeaderLabels([header_text(i) for i in range(len(COLUMNS))])
         self.table.setModel(self._header_model)
         self.table.setAccessibleName(self.tr("Incidents"))
+        # Tab leaves the table for the next area; Up/Down (and Home/End, `_row_keys`) move rows.
+        # Walking it cell by cell took ten Tabs a row and opened each incident on the way.
+        self.table.setTabKeyNavigation(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -120,9 +152,17 @@ class IncidentQueueView(QWidget):
         # A context menu (Open, Reassign for supervisors); set up with the model, after the
         # first frame, since naming its policy builds PySide6's `Qt` namespace.
 
+        # The first frame's loading sign is the count line; the one over the table is built
+        # with the model (`_build_empty_state`): asking for the table's viewport before the
+        # first frame builds PySide6's `Qt` namespace (~15 ms, see the module docstring).
+        self.count.setText(self.tr("Loading incidents…"))
+        self.empty: QWidget | None = None
+        self.empty_text: QLabel | None = None
+        self.clear_filters: QPushButton | None = None
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(filters)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
 
@@ -150,6 +190,17 @@ class IncidentQueueView(QWidget):
     def _set_widths(self) -> None:
         for key, width in WIDTHS.items():
             self.table.setColumnWidth(COLUMN[key], width)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Hide the columns a narrow window has no room for (see `NARROW_HIDDEN`)."""
+        narrow = 0 < self.width() < NARROW
+        for key in NARROW_HIDDEN:
+            self.table.setColumnHidden(COLUMN[key], narrow)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_columns()
 
     @property
     def model(self) -> IncidentQueueModel:
@@ -158,6 +209,36 @@ class IncidentQueueView(QWidget):
             self.attach_model()
         assert self._model is not None
         return self._model
+
+    def _build_empty_state(self) -> None:
+        """Over the empty table: "Loading incidents…" until the first page comes, then what to
+        do when nothing matches. A layout on the viewport centres it; the stretches around it
+        leave the rest of the table clickable."""
+        self.empty = QWidget(self.table.viewport())
+        self.empty.setObjectName("emptyState")
+        empty_layout = QVBoxLayout(self.empty)
+        self.empty_text = QLabel(self.tr("Loading incidents…"), self.empty)
+        self.empty_text.setObjectName("emptyText")
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAccessibleName(self.tr("Queue status"))
+        self.clear_filters = QPushButton(self.tr("C&lear filters"), self.empty)
+        self.clear_filters.setAccessibleName(self.tr("Clear filters"))
+        self.clear_filters.hide()
+        self.clear_filters.clicked.connect(self.reset_filters)
+        empty_layout.addWidget(self.empty_text)
+        clear_row = QHBoxLayout()
+        clear_row.addStretch(1)
+        clear_row.addWidget(self.clear_filters)
+        clear_row.addStretch(1)
+        empty_layout.addLayout(clear_row)
+        centre = QVBoxLayout(self.table.viewport())
+        centre.addStretch(1)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(self.empty)
+        middle.addStretch(1)
+        centre.addLayout(middle)
+        centre.addStretch(2)
 
     def attach_model(self) -> None:
         """Put the real model behind the table (once): rows, sorting, selection."""
@@ -176,10 +257,33 @@ class IncidentQueueView(QWidget):
         header.setSortIndicator(DEFAULT_SORT_COLUMN, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         model.total_changed.connect(self._show_count)
+        self._build_empty_state()
+        model.page_loaded.connect(self._update_empty_state)
+        model.modelReset.connect(self._update_empty_state)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         model.modelReset.connect(self._restore_selection)
+        self._row_keys()
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def _row_keys(self) -> None:
+        """Home / End go to the first / last incident (Qt's go to the first / last column of the
+        row, which in a row-selecting table only moves the focus rectangle)."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        for key, row in (("Home", lambda: 0), ("End", lambda: self.model.rowCount() - 1)):
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda row=row: self._go_to_row(row()))
+
+    def _go_to_row(self, row: int) -> None:
+        if self._model is None or row < 0:
+            return
+        column = max(self.table.currentIndex().column(), 0)
+        index = self.model.index(row, column)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
 
     def fill_choices(self) -> None:
         """Add the statuses, districts and incident types to the filter combos (once)."""
@@ -192,6 +296,7 @@ class IncidentQueueView(QWidget):
 
         for combo, items in (
             (self.status, [(s.value, label(s.value)) for s in IncidentStatus]),
+            # Every district until the laptop knows its coverage (`set_districts`).
             (self.district, [(d, d) for d in sorted(VALID_DISTRICTS)]),
             (self.type, [(t.value, label(t.value)) for t in IncidentType]),
         ):
@@ -209,12 +314,63 @@ class IncidentQueueView(QWidget):
             combo.addItem(text, value)
         return combo
 
+    def set_districts(self, covered: list[str]) -> None:
+        """Offer only the districts this organisation covers (those of the incidents the hub
+        routed here), plus the one chosen now; all 22 stay while none are known."""
+        if not covered:
+            return
+        self.fill_choices()
+        current = self.district.currentData()
+        wanted = sorted(set(covered) | ({current} if current else set()))
+        self.district.blockSignals(True)
+        while self.district.count() > 1:
+            self.district.removeItem(1)
+        for d in wanted:
+            self.district.addItem(d, d)
+        self.district.setCurrentIndex(max(self.district.findData(current), 0))
+        self.district.blockSignals(False)
+
+    def filters_active(self) -> bool:
+        """Whether anything narrows the queue beyond its opening view (open incidents, all)."""
+        combos = (self.status, self.district, self.type, self.assignee, self.range)
+        return bool(self.search.text().strip()) or any(c.currentIndex() != 0 for c in combos)
+
+    def reset_filters(self) -> None:
+        """Back to the opening view: open incidents, every district, type and assignee, any time."""
+        for combo in (self.status, self.district, self.type, self.assignee, self.range):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filters()
+        self.search.setFocus()
+
+    def _update_empty_state(self, *_args: object) -> None:
+        model = self._model
+        if self.empty is None or self.empty_text is None or self.clear_filters is None or model is None:
+            return
+        if model.rowCount() > 0:
+            self.empty.hide()
+            return
+        if model.loaded_once:
+            if self.filters_active():
+                self.empty_text.setText(self.tr("No incidents match these filters."))
+                self.clear_filters.show()
+            else:
+                self.empty_text.setText(
+                    self.tr("No open incidents. New CPD notifications for your districts will appear here.")
+                )
+                self.clear_filters.hide()
+        self.empty.show()
+
     def set_staff(self, staff: list[dict[str, Any]]) -> None:
         self.model.staff_names = {s["id"]: s["display_name"] for s in staff}
         current = self.assignee.currentData()
         self.assignee.blockSignals(True)
-        while self.assignee.count() > 2:
-            self.assignee.removeItem(2)
+        while self.assignee.count() > 3:
+            self.assignee.removeItem(3)
         for s in staff:
             self.assignee.addItem(s["display_name"], s["id"])
         index = self.assignee.findData(current)
@@ -227,8 +383,11 @@ class IncidentQueueView(QWidget):
         status = self.status.currentData()
         statuses: tuple[str, ...] = OPEN_STATUSES if status == "open" else ((status,) if status else ())
         assignee = self.assignee.currentData() or None
+        unassigned = assignee == UNASSIGNED
         if assignee == "me":
             assignee = self.ctx.actor
+        elif unassigned:
+            assignee = None
         received_from = None
         span = dict((k, d) for k, _t, d in RANGES)[self.range.currentData()]
         if span is not None:
@@ -239,6 +398,7 @@ class IncidentQueueView(QWidget):
             districts=(self.district.currentData(),) if self.district.currentData() else (),
             types=(self.type.currentData(),) if self.type.currentData() else (),
             assignee=assignee,
+            unassigned=unassigned,
             received_from=received_from,
             search=self.search.text().strip(),
         )

@@ -1,44 +1,49 @@
-"""Monthly review: the per-district shooting review for one month, on screen and exported.
+"""Monthly review: the month's shooting review on screen, as tables and charts, and exported.
 
-Pick a month (default: the previous calendar month in Chicago) and the figures are computed on
-the store thread by `queries.monthly_review`; the CSV text (`report.as_csv`) is made in the same
-store call, so "Export CSV…" writes exactly the month on screen without asking the store again.
-"Export PDF…" renders the same table through QTextDocument into a QPdfWriter (QtGui only, no
-QtPrintSupport and no extra dependency).
+Pick a month (default: the previous calendar month in Chicago). On the store thread the figures
+are computed (`queries.monthly_review`, i.e. the one calculation in `cvi_desktop.monthly` that
+the CLI and the hub also use), the CSV zip is packed (`report.as_zip`) and the charts are drawn
+to PNG (`ui.charts`, matplotlib's Agg canvas), so the GUI thread only shows pixmaps and text and
+"Export tables…" writes exactly the month on screen without asking the store again.
+"Export PDF…" draws the meeting PDF (matplotlib's PdfPages) on the same worker thread.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QLocale, QMarginsF, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QShowEvent, QTextDocument
+from PySide6.QtCore import QDate, QLocale, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from cvi_desktop.clock import CHICAGO, local_text
+from cvi_desktop.clock import CHICAGO
 
 from .context import AppContext
 from .widgets import RecordTable
 
 if TYPE_CHECKING:
-    from cvi_desktop.queries import DistrictMonth
+    from cvi_desktop.monthly import MonthlyReview
     from cvi_desktop.store import Store
+
+    from .charts import ChartImages, Section
 
 # How many months the picker offers, newest first (the arrangement began in 2023).
 MONTHS_OFFERED = 36
@@ -71,42 +76,56 @@ def recent_months(now: datetime, count: int = MONTHS_OFFERED) -> list[str]:
     return [f"{(index - k) // 12:04d}-{(index - k) % 12 + 1:02d}" for k in range(count)]
 
 
-def minutes(value: float | None) -> str:
-    # Rounded as report.as_csv rounds, so the screen, the CSV and the PDF agree.
-    return NONE if value is None else f"{value:.0f}"
-
-
-def coverage_pct(responded: int, incidents: int) -> str:
-    return NONE if incidents == 0 else f"{responded * 100 / incidents:.0f}"
-
-
-def table_rows(review: MonthReview) -> list[dict[str, Any]]:
-    """`DistrictMonth`s as the dict rows `RecordTable` shows (the district is the row's id)."""
-    return [{**asdict(row), "id": row.district} for row in review.rows]
-
-
 @dataclass(frozen=True)
 class MonthReview:
+    """One month as the dialog shows and exports it, made on the store thread."""
+
     month: str
-    rows: list[DistrictMonth]
-    csv: str
+    review: MonthlyReview
+    districts: Section
+    topics: Sequence[Section]
+    images: ChartImages
+    zip: bytes  # every table as CSV (`report.as_zip`)
     made_at: datetime
-
-    @property
-    def incidents(self) -> int:
-        return sum(r.incidents for r in self.rows)
-
-    @property
-    def responded(self) -> int:
-        return sum(r.responded for r in self.rows)
 
 
 def read_review(store: Store, month: str) -> MonthReview:
-    """Runs on the store thread only. `report` is imported here, on that thread: it pulls in the
-    store's modules, which the GUI thread never needs."""
+    """Runs on the store thread only. `report`, `queries` and the charts (matplotlib) are
+    imported here, on that thread: the GUI thread never needs them, and matplotlib's import
+    alone would cost the first frame a few hundred milliseconds."""
     from cvi_desktop import queries, report
 
-    return MonthReview(month, queries.monthly_review(store, month), report.as_csv(store, month), store.now())
+    from . import charts
+
+    review = queries.monthly_review(store, month)
+    return MonthReview(
+        month=month,
+        review=review,
+        districts=charts.district_section(review),
+        topics=charts.sections_for_screen(review),
+        images=charts.chart_images(review),
+        zip=report.as_zip(review),
+        made_at=store.now(),
+    )
+
+
+def section_table(section: Section, parent: QWidget) -> RecordTable:
+    """A read-only table of a section's display cells, numbers right-aligned."""
+    table = RecordTable(
+        [(str(i), header, lambda r, i=i: r[str(i)]) for i, header in enumerate(section.header)],
+        section.title,
+        parent,
+    )
+    fill_table(table, section)
+    return table
+
+
+def fill_table(table: RecordTable, section: Section) -> None:
+    table.set_rows([{**{str(i): cell for i, cell in enumerate(row)}, "id": row[0]} for row in section.rows])
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    for r in range(table.rowCount()):
+        for c in range(1, table.columnCount()):
+            table.item(r, c).setTextAlignment(right)
 
 
 class MonthlyReviewDialog(QDialog):
@@ -141,49 +160,45 @@ class MonthlyReviewDialog(QDialog):
         self.heading = QLabel(self)
         self.heading.setObjectName("pageTitle")
         self.heading.setAccessibleName(self.tr("Report title"))
-        self.note = QLabel(
-            self.tr(
-                "Incidents that occurred in the month (Chicago time). Notification: CPD's occurrence "
-                "time to this organisation receiving it. Response: receipt to the first scene, "
-                "hospital or family contact. Times in minutes; p50 is the median, p90 the time "
-                "nine in ten were within."
-            ),
-            self,
-        )
+        self.note = QLabel(self.method_note(), self)
         self.note.setObjectName("hint")
         self.note.setWordWrap(True)
         self.note.setAccessibleName(self.tr("How the figures are measured"))
-
-        self.table = RecordTable(
-            [
-                ("district", self.tr("District"), lambda r: str(r["district"])),
-                ("incidents", self.tr("Incidents"), lambda r: str(r["incidents"])),
-                ("responded", self.tr("Responded"), lambda r: str(r["responded"])),
-                ("coverage", self.tr("Coverage %"), lambda r: coverage_pct(r["responded"], r["incidents"])),
-                ("notify50", self.tr("Notification p50"), lambda r: minutes(r["notification_p50_min"])),
-                ("notify90", self.tr("Notification p90"), lambda r: minutes(r["notification_p90_min"])),
-                ("respond50", self.tr("Response p50"), lambda r: minutes(r["response_p50_min"])),
-                ("respond90", self.tr("Response p90"), lambda r: minutes(r["response_p90_min"])),
-            ],
-            self.tr("Figures per district"),
-            self,
-        )
-        # Eight figures side by side: equal widths read as a grid, not one wide last column.
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setMinimumSectionSize(80)
         self.summary = QLabel(self.tr("Loading…"), self)
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("All districts"))
+
+        # Overview: the headline change and the six-month trend.
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(self.tr("Monthly review topics"))
+        self.trend_chart = self._chart_label(self.tr("Six-month trend chart"))
+        self.change_table = RecordTable([], self.tr("Change since last month"), self)
+        overview = self._page([self.trend_chart, self.change_table])
+        self.tabs.addTab(overview, self.tr("&Overview"))
+        # Districts: the latency and coverage table and the coverage chart.
+        self.table = RecordTable([], self.tr("Figures per district"), self)
+        self.coverage_chart = self._chart_label(self.tr("Coverage by district chart"))
+        self.tabs.addTab(self._page([self.table, self._scrolled(self.coverage_chart)]), self.tr("&Districts"))
+        self.latency_chart = self._chart_label(self.tr("Latency distribution charts"))
+        self.tabs.addTab(self._page([self.latency_chart]), self.tr("&Latency"))
+        # What was done, and the casework after it: the small tables side by side.
+        self.topic_tables: dict[str, RecordTable] = {}
+        self._responses = QWidget(self)
+        self._responses.setLayout(QGridLayout())
+        self.tabs.addTab(self._responses, self.tr("&Responses"))
+        self._casework = QWidget(self)
+        self._casework.setLayout(QGridLayout())
+        self.tabs.addTab(self._casework, self.tr("Case&work"))
+
         self.saved = QLabel(self)
         self.saved.setObjectName("hint")
         self.saved.setWordWrap(True)
         self.saved.setAccessibleName(self.tr("Export result"))
         self.saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        self.export_csv = QPushButton(self.tr("Export &CSV…"), self)
-        self.export_csv.setAccessibleName(self.tr("Export the review as a CSV file"))
+        self.export_csv = QPushButton(self.tr("Export &tables (CSV)…"), self)
+        self.export_csv.setAccessibleName(self.tr("Export every table as CSV files in one zip"))
         self.export_pdf = QPushButton(self.tr("Export &PDF…"), self)
-        self.export_pdf.setAccessibleName(self.tr("Export the review as a PDF file"))
+        self.export_pdf.setAccessibleName(self.tr("Export the review as a PDF for the meeting"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
         buttons.rejected.connect(self.reject)
@@ -195,9 +210,9 @@ class MonthlyReviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.heading)
-        layout.addWidget(self.note)
-        layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.note)
         layout.addWidget(self.saved)
         row = QHBoxLayout()
         row.addWidget(self.export_csv)
@@ -205,7 +220,7 @@ class MonthlyReviewDialog(QDialog):
         row.addStretch(1)
         row.addWidget(buttons)
         layout.addLayout(row)
-        self.resize(940, 420)
+        self.resize(1040, 760)
         self._set_exportable(False)
 
         self.month.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -213,6 +228,38 @@ class MonthlyReviewDialog(QDialog):
         self.export_pdf.clicked.connect(self.save_pdf)
         # A response logged or a CPD correction arriving can change the month's figures.
         ctx.events.data_changed.connect(lambda _id: self.refresh() if self.isVisible() else None)
+
+    def method_note(self) -> str:
+        return self.tr(
+            "Incidents that occurred in the month (Chicago time). Notification: occurrence to this "
+            "organisation receiving it. Response: receipt to the first scene, hospital or family "
+            "contact (an attempt that was unsafe, restricted, unstaffed, declined or found no one "
+            "is not a contact). Times in minutes; p50 is the median and p90 the time nine in ten "
+            "were within (nearest-rank: both are times that really happened). Under 5 incidents, "
+            "shares are shown as counts (\"2 of 3\")."
+        )
+
+    def _chart_label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setAccessibleName(name)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return label
+
+    def _scrolled(self, widget: QWidget) -> QScrollArea:
+        area = QScrollArea(self)
+        area.setAccessibleName(widget.accessibleName() or self.tr("Monthly review page"))
+        area.setWidget(widget)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        return area
+
+    def _page(self, widgets: Sequence[QWidget]) -> QWidget:
+        page = QWidget(self)
+        box = QVBoxLayout(page)
+        for widget in widgets:
+            # A chart keeps its drawn size; tables and scroll areas take the rest.
+            box.addWidget(widget, 0 if isinstance(widget, QLabel) else 1)
+        return page
 
     @property
     def selected_month(self) -> str:
@@ -236,29 +283,65 @@ class MonthlyReviewDialog(QDialog):
             on_failure=lambda exc: self._failed(generation, exc),
         )
 
-    def _show(self, generation: int, review: MonthReview) -> None:
+    def _show(self, generation: int, month_review: MonthReview) -> None:
         if generation != self._generation:
             return  # the person picked another month meanwhile
-        self.review = review
+        self.review = month_review
         self.heading.setText(self.tr("Monthly shooting review — %s") % self.month.currentText())
-        self.table.set_rows(table_rows(review))
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for r in range(self.table.rowCount()):
-            for c in range(1, self.table.columnCount()):
-                self.table.item(r, c).setTextAlignment(right)
-        self.summary.setText(self.summary_text(review))
+        self._fill(self.table, month_review.districts)
+        # Nine figures side by side: equal widths read as a grid, not one wide last column.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # The topics in the PDF's order: the change, three of what was done, four of casework.
+        self._fill(self.change_table, month_review.topics[0])
+        self.change_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self._place(self._responses, month_review.topics[1:4])
+        self._place(self._casework, month_review.topics[4:])
+        for label, image in ((self.trend_chart, month_review.images.trend),
+                             (self.coverage_chart, month_review.images.coverage),
+                             (self.latency_chart, month_review.images.latency)):
+            pixmap = QPixmap()
+            pixmap.loadFromData(image, "PNG")
+            label.setPixmap(pixmap)
+        self.summary.setText(self.summary_text(month_review.review))
         self.saved.clear()
         self._set_exportable(True)
-        self.loaded.emit(review.month)
+        self.loaded.emit(month_review.month)
 
-    def summary_text(self, review: MonthReview) -> str:
-        if not review.rows:
+    def _fill(self, table: RecordTable, section: Section) -> None:
+        table.columns = [(str(i), h, lambda r, i=i: r[str(i)]) for i, h in enumerate(section.header)]
+        table.setColumnCount(len(section.header))
+        table.setHorizontalHeaderLabels(list(section.header))
+        fill_table(table, section)
+
+    def _place(self, page: QWidget, sections: Sequence[Section]) -> None:
+        """The page's tables, two to a row; made again for each month (their rows differ)."""
+        grid = page.layout()
+        assert isinstance(grid, QGridLayout)
+        while grid.count():
+            item = grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for n, section in enumerate(sections):
+            box = QWidget(page)
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 0, 0, 0)
+            title = QLabel(f"<b>{section.title}</b>", box)
+            column.addWidget(title)
+            table = section_table(section, box)
+            self.topic_tables[section.title] = table
+            column.addWidget(table)
+            grid.addWidget(box, n // 2, n % 2)
+
+    def summary_text(self, review: MonthlyReview) -> str:
+        total = review.total
+        if total.incidents == 0:
             return self.tr("No incidents occurred in this month.")
-        return self.tr("All districts: %d incidents, %d with a qualifying response (%s%%).") % (
-            review.incidents,
-            review.responded,
-            coverage_pct(review.responded, review.incidents),
-        )
+        from .charts import ratio_text  # the same wording as the PDF's (loaded by now)
+
+        return self.tr("All districts: %d incidents; first contact for %s; median notification %s min, "
+                       "median response %s min.") % (
+            total.incidents, ratio_text(total.coverage), _minutes(total.notification.p50),
+            _minutes(total.response.p50))
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
@@ -276,13 +359,13 @@ class MonthlyReviewDialog(QDialog):
         review = self.review
         if review is None:
             return
-        caption, name_filter = self.tr("Export CSV"), self.tr("CSV files (*.csv)")
-        path = self._ask_path(self, caption, self._suggested("csv"), name_filter)
+        caption, name_filter = self.tr("Export tables"), self.tr("Zip of CSV files (*.zip)")
+        path = self._ask_path(self, caption, self._suggested("zip"), name_filter)
         if not path:
             return
         try:
-            # A few hundred bytes: written here rather than queued, and never touches the store.
-            Path(path).write_text(review.csv, encoding="utf-8", newline="")
+            # A few kilobytes: written here rather than queued, and never touches the store.
+            Path(path).write_bytes(review.zip)
         except OSError as exc:
             self.ctx.tasks.default_failure(exc)
             return
@@ -296,51 +379,27 @@ class MonthlyReviewDialog(QDialog):
         path = self._ask_path(self, caption, self._suggested("pdf"), name_filter)
         if not path:
             return
-        writer = QPdfWriter(path)
-        writer.setTitle(self.heading.text())
-        writer.setCreator("cvi-desktop")
-        # US Letter: the reviews are read in Chicago.
-        writer.setPageLayout(
-            QPageLayout(
-                QPageSize(QPageSize.PageSizeId.Letter),
-                QPageLayout.Orientation.Landscape,
-                QMarginsF(15, 15, 15, 15),
-                QPageLayout.Unit.Millimeter,
-            )
-        )
-        document = QTextDocument()
-        document.setHtml(self.report_html(review))
-        document.print_(writer)
-        # QPdfWriter reports no errors; an unwritable path shows up as a missing or empty file.
-        if not Path(path).is_file() or Path(path).stat().st_size == 0:
-            self.ctx.tasks.default_failure(OSError(self.tr("The PDF could not be written to %s") % path))
-            return
+        organisation = self.ctx.org_name or self.tr("This organisation")
+        note = self.note.text()
+        now = self.ctx.now()
+        self._set_exportable(False)
+
+        def draw(_store: Store) -> str:
+            # Drawn off the GUI thread: six pages of matplotlib take a second or so.
+            from .charts import PdfMeta, write_pdf
+
+            write_pdf(review.review, Path(path), PdfMeta(organisation, now, note))
+            return path
+
+        self.ctx.tasks.store_op(draw, on_success=self._pdf_done, on_failure=self._pdf_failed)
+
+    def _pdf_done(self, path: str) -> None:
+        self._set_exportable(self.review is not None)
         self._saved(path)
 
-    def report_html(self, review: MonthReview) -> str:
-        """The table as the PDF shows it: the same cells as on screen."""
-        head = "".join(
-            f"<th>{html.escape(self.table.horizontalHeaderItem(c).text())}</th>"
-            for c in range(self.table.columnCount())
-        )
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f"<td align='{'left' if c == 0 else 'right'}'>{html.escape(fmt(row))}</td>"
-                for c, (_key, _header, fmt) in enumerate(self.table.columns)
-            )
-            + "</tr>"
-            for row in table_rows(review)
-        )
-        made = self.tr("Made %s (Chicago time) by cvi-desktop") % local_text(review.made_at)
-        return (
-            f"<h2>{html.escape(self.heading.text())}</h2>"
-            f"<p>{html.escape(self.note.text())}</p>"
-            "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            f"<p><b>{html.escape(self.summary_text(review))}</b></p>"
-            f"<p><small>{html.escape(made)}</small></p>"
-        )
+    def _pdf_failed(self, exc: BaseException) -> None:
+        self._set_exportable(self.review is not None)
+        self.ctx.tasks.default_failure(exc)
 
     def _saved(self, path: str) -> None:
         self.saved.setText(self.tr("Saved to %s") % path)
@@ -350,3 +409,13 @@ class MonthlyReviewDialog(QDialog):
         if self._generation == 0:
             self.refresh()  # first show: load the default month without the caller asking
         super().showEvent(event)
+
+
+def _minutes(value: float | None) -> str:
+    return NONE if value is None else f"{value:.0f}"
+
+
+def cells(table: RecordTable) -> list[list[str]]:
+    """A table's text, row by row (for tests and screenshots)."""
+    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+

@@ -1,8 +1,14 @@
 """The response form: log a response action in under a minute with the keyboard alone.
 
-Defaults do most of the work: the time is now, the staff is me, the type is the one I logged
-last. Tab walks the fields in reading order, Alt+letter jumps to one, Ctrl+Enter (or Enter in a
-text field) saves, and after a save focus returns to the type for the next action.
+Defaults follow the situation (`suggest_type`): the first response to a shooting with an
+injured victim is a hospital visit, to any other new incident the scene; once an incident has
+responses, the type of its latest one. The time is now, the duration "still going", and so
+the outcome "Ongoing": a response still going has no final outcome until it is ended (the
+log's End…, `responses.end_action`). Setting a duration gives it "Completed" (changeable);
+choosing "Ongoing" clears the duration. Tab walks the fields in reading order, Alt+Y jumps to
+the type and Alt+M to the outcome (the window has no free letters for more), Ctrl+Enter saves
+while the form is shown (as does Enter in the risk basis or on the focused Save button), and
+after a save focus returns to the type for the next action.
 
 The same form corrects an action already logged (`start_correction`): it is filled from the
 record, saving sends only the fields that changed (`responses.correct_action`, a new version),
@@ -29,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from cvi_desktop.domain import ActionType, MediationResult, Outcome, RiskLevel
+from cvi_desktop.vocab import FINAL_OUTCOMES
 
 from . import operations
 from .context import AppContext
@@ -62,6 +69,23 @@ def chicago_datetime_edit(parent: QWidget, accessible_name: str) -> QDateTimeEdi
     return edit
 
 
+def suggest_type(incident: dict[str, Any], actions: list[dict[str, Any]]) -> tuple[str, str]:
+    """The action type a new response to this incident most likely is, and why (for the hint).
+
+    Not the type this worker logged last anywhere: that made a fresh shooting default to the
+    mediation of the day before. A response already logged here is continued; a first one goes
+    where the victim is: the hospital if someone was injured, else the scene."""
+    tr = QCoreApplication.translate
+    if actions:
+        latest = max(actions, key=lambda a: (str(a.get("started_at") or ""), str(a.get("id"))))
+        return str(latest["action_type"]), tr("ResponseForm", "same as the latest response here")
+    if int(incident.get("victims_nonfatal") or 0):
+        return ActionType.HOSPITAL.value, tr("ResponseForm", "suggested: someone was injured")
+    if int(incident.get("victims_fatal") or 0):
+        return ActionType.SCENE.value, tr("ResponseForm", "suggested: a fatal incident")
+    return ActionType.SCENE.value, tr("ResponseForm", "suggested: a new incident")
+
+
 def local_hhmm(value: datetime) -> str:
     from cvi_desktop.clock import local_text
 
@@ -84,6 +108,10 @@ class ResponseForm(QWidget):
         self.action_type = self._combo(
             self.tr("Action type"), [(a.value, label(a.value)) for a in ActionType]
         )
+        # Why the type is what it is (the default follows the incident: `suggest_type`).
+        self.suggestion = QLabel(self)
+        self.suggestion.setObjectName("hint")
+        self.suggestion.setAccessibleName(self.tr("Why this action type is suggested"))
         self.started = chicago_datetime_edit(self, self.tr("Started at (Chicago time)"))
         self.minutes = QSpinBox(self)
         self.minutes.setRange(0, 24 * 60)
@@ -94,7 +122,11 @@ class ResponseForm(QWidget):
         self.staff_count = QSpinBox(self)
         self.staff_count.setRange(1, 50)
         self.staff_count.setAccessibleName(self.tr("Staff on this action"))
-        self.outcome = self._combo(self.tr("Outcome"), [(o.value, label(o.value)) for o in Outcome])
+        self.outcome = self._combo(
+            self.tr("Outcome"),
+            [(Outcome.ONGOING.value, self.tr("Ongoing (set when it ends)"))]
+            + [(o.value, label(o.value)) for o in FINAL_OUTCOMES],
+        )
         self.mediation = self._combo(
             self.tr("Mediation result"),
             [("", self.tr("—"))] + [(m.value, label(m.value)) for m in MediationResult],
@@ -106,36 +138,46 @@ class ResponseForm(QWidget):
         self.risk_basis = QLineEdit(self)
         self.risk_basis.setPlaceholderText(self.tr("Why? (stays on this laptop)"))
         self.risk_basis.setAccessibleName(self.tr("Basis for the risk level, stays on this laptop"))
-        self.save_button = QPushButton(self.tr("&Save action"), self)
+        self.save_button = QPushButton(self.save_text(), self)
         self.save_button.setAccessibleName(self.tr("Save action"))
-        self.save_button.setToolTip(self.tr("Save on this laptop (Ctrl+Enter)"))
-        self.cancel_button = QPushButton(self.tr("Cancel correction"), self)
+        self.save_button.setToolTip(self.tr("Save on this laptop (Ctrl+Enter from any field)"))
+        # Enter on the focused button presses it, as Space does (and Ctrl+Enter saves from anywhere).
+        self.save_button.setAutoDefault(True)
+        self.cancel_button = QPushButton(self.tr("Cancel correction (Esc)"), self)
         self.cancel_button.setAccessibleName(self.tr("Cancel correction"))
+        self.cancel_button.setAutoDefault(True)
         self.cancel_button.hide()
         self.message = QLabel(self)
         self.message.setAccessibleName(self.tr("Form message"))
         self.message.setWordWrap(True)
 
         form = QFormLayout(self)
-        form.addRow(self.tr("&Type"), self.action_type)
+        kind = QHBoxLayout()
+        kind.addWidget(self.action_type, 0)
+        kind.addWidget(self.suggestion, 1)
+        form.addRow(self.tr("T&ype"), kind)
         when = QHBoxLayout()
         when.addWidget(self.started, 2)
         when.addWidget(self.minutes, 1)
-        form.addRow(self.tr("S&tarted / duration"), when)
-        form.addRow(self.tr("Sta&ff"), self.staff_count)
-        form.addRow(self.tr("&Outcome"), self.outcome)
-        form.addRow(self.tr("&Mediation"), self.mediation)
+        # Mnemonics here share the window with the menus, the tabs and the detail's buttons
+        # (tests/ui/test_mnemonics.py): the fields without one are a Tab away from one that has.
+        form.addRow(self.tr("Started / duration"), when)
+        form.addRow(self.tr("Staff"), self.staff_count)
+        form.addRow(self.tr("Outco&me"), self.outcome)
+        form.addRow(self.tr("Mediation"), self.mediation)
         risk = QHBoxLayout()
         risk.addWidget(self.risk, 1)
         risk.addWidget(self.risk_basis, 2)
-        form.addRow(self.tr("&Risk"), risk)
+        form.addRow(self.tr("Risk"), risk)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
+        type_label = form.labelForField(kind)
+        if isinstance(type_label, QLabel):
+            type_label.setBuddy(self.action_type)
         for lab_widget in (
-            self.action_type,
             self.started,
             self.staff_count,
             self.outcome,
@@ -160,6 +202,7 @@ class ResponseForm(QWidget):
             self.mediation,
             self.risk,
             self.risk_basis,
+            self.cancel_button,
             self.save_button,
         ]
         for first, second in zip(order, order[1:], strict=False):
@@ -175,7 +218,28 @@ class ResponseForm(QWidget):
             shortcut = QShortcut(QKeySequence(seq), self)
             shortcut.activated.connect(self.save)
         self.action_type.currentIndexChanged.connect(self._type_changed)
+        self.action_type.activated.connect(lambda _i: self.suggestion.clear())  # the person chose
+        self.minutes.valueChanged.connect(self._duration_changed)
+        self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self._type_changed()
+
+    def save_text(self) -> str:
+        """The Save button's text (its mnemonic is V: Alt+S is the Sync menu's)."""
+        if self.correcting is not None:
+            return self.tr("Sa&ve correction")
+        return self.tr("Sa&ve action")
+
+    def _duration_changed(self, minutes: int) -> None:
+        # "still going" and a final outcome contradict each other; a length and "Ongoing" too.
+        ongoing = self.outcome.currentData() == Outcome.ONGOING.value
+        if minutes == 0 and not ongoing:
+            self.outcome.setCurrentIndex(self.outcome.findData(Outcome.ONGOING.value))
+        elif minutes > 0 and ongoing:
+            self.outcome.setCurrentIndex(self.outcome.findData(Outcome.COMPLETED.value))
+
+    def _outcome_changed(self) -> None:
+        if self.outcome.currentData() == Outcome.ONGOING.value and self.minutes.value():
+            self.minutes.setValue(0)
 
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox(self)
@@ -190,19 +254,29 @@ class ResponseForm(QWidget):
         if not is_mediation:
             self.mediation.setCurrentIndex(0)
 
-    def reset(self, incident_id: str, last_type: str | None) -> None:
-        """Fresh defaults: now, me, the last action type I logged."""
+    def reset(self, incident_id: str, suggested: str | None, why: str = "") -> None:
+        """Fresh defaults: the suggested type (`suggest_type`), now, still going, me."""
         self._end_correction()
         self.incident_id = incident_id
-        self.last_type = last_type or self.last_type or ActionType.SCENE.value
+        self.message.clear()
+        self.last_type = suggested or self.last_type or ActionType.SCENE.value
         self.action_type.setCurrentIndex(max(self.action_type.findData(self.last_type), 0))
+        self.suggestion.setText(why)
         self.started.setDateTime(to_qdatetime(self.ctx.now()))
         self.minutes.setValue(0)
         self.staff_count.setValue(max(1, len(self.ctx.team) or 1))
-        self.outcome.setCurrentIndex(0)
+        self.outcome.setCurrentIndex(self.outcome.findData(Outcome.ONGOING.value))
         self.mediation.setCurrentIndex(0)
         self.risk.setCurrentIndex(0)
         self.risk_basis.clear()
+
+    def expect(self, incident_id: str) -> None:
+        """Another incident is loading: until it arrives (`reset`), Save saves nothing, rather
+        than log a quick Ctrl+Enter against the incident shown before."""
+        if incident_id != self.incident_id:
+            self._end_correction()
+            self.incident_id = None
+            self.message.setText(self.tr("Loading the incident…"))
 
     def data(self) -> dict[str, Any]:
         started = from_qdatetime(self.started.dateTime())
@@ -231,13 +305,18 @@ class ResponseForm(QWidget):
         started = from_db(row["started_at"]) or self.ctx.now()
         ended = from_db(row["ended_at"]) if row.get("ended_at") else None
         self.started.setDateTime(to_qdatetime(started))
+        self.minutes.blockSignals(True)  # the record's own outcome, not the one its length implies
         self.minutes.setValue(int((ended - started).total_seconds() // 60) if ended else 0)
+        self.minutes.blockSignals(False)
         self.staff_count.setValue(int(row.get("staff_count") or 1))
+        self.outcome.blockSignals(True)
         self.outcome.setCurrentIndex(max(self.outcome.findData(row.get("outcome")), 0))
+        self.outcome.blockSignals(False)
+        self.suggestion.clear()
         self.mediation.setCurrentIndex(max(self.mediation.findData(row.get("mediation_result") or ""), 0))
         self.risk.setCurrentIndex(max(self.risk.findData(row.get("retaliation_risk") or ""), 0))
         self.risk_basis.setText(str(row.get("risk_basis") or ""))
-        self.save_button.setText(self.tr("&Save correction"))
+        self.save_button.setText(self.save_text())
         self.save_button.setAccessibleName(self.tr("Save correction"))
         self.cancel_button.show()
         self.message.setText(
@@ -254,10 +333,11 @@ class ResponseForm(QWidget):
         self.message.setText("")
         if incident_id is not None:
             self.reset(incident_id, self.last_type)
+            self.action_type.setFocus()
 
     def _end_correction(self) -> None:
         self.correcting = None
-        self.save_button.setText(self.tr("&Save action"))
+        self.save_button.setText(self.save_text())
         self.save_button.setAccessibleName(self.tr("Save action"))
         self.cancel_button.hide()
 
@@ -289,7 +369,7 @@ class ResponseForm(QWidget):
 
     def save(self) -> None:
         if self.incident_id is None or not self.save_button.isEnabled():
-            return
+            return  # still loading (`expect`) or saving: the message says so
         if self.correcting is not None:
             self._save_correction()
             return

@@ -1,8 +1,12 @@
 """Render the main screens offscreen from a running demo and save PNGs (docs/screenshots).
 
-QT_QPA_PLATFORM=offscreen python -m ui.screenshots docs/screenshots [WIDTHxHEIGHT]
+QT_QPA_PLATFORM=offscreen python -m ui.screenshots FOLDER [WIDTHxHEIGHT] [--scaled | --high-contrast]
 
-The window is the given size (default 1366x768, a common laptop screen; check 1024x700 too).
+The window is the given size (default 1366x768, a common laptop screen). The same run also
+shoots the main window at 1024x700 (a small laptop) and 1920x1080 (16-18), the queue's empty
+state (19). `--high-contrast` starts with a high-contrast palette and shoots only 22;
+`--scaled` runs at 150 % (QT_SCALE_FACTOR=1.5; give the size in logical pixels, e.g. 1280x720
+for a 1920x1080 screen) and shoots only 23. (20-21 are the monthly review's.)
 A second profile, a worker's on "another laptop", logs a response through the same hub, so the
 team screens show a teammate's record arriving by sync, as they would in use.
 """
@@ -19,7 +23,12 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def main(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
+def main(
+    out: Path, size: tuple[int, int] = (1366, 768), *, scaled: bool = False, contrast: bool = False
+) -> int:
+    if scaled:
+        # Before the application exists: Qt reads it once, at start.
+        os.environ["QT_SCALE_FACTOR"] = "1.5"
     import keyring
     import keyring.backend
 
@@ -55,6 +64,8 @@ def main(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
     from .sync_bridge import check_hub, save_sign_in, saved_token
 
     app = make_app(["screenshots"])
+    if contrast:
+        high_contrast(app)
     out.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="cvi-shots-"))
     hub = demo_mode.start_hub()
@@ -94,6 +105,15 @@ def main(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
 
     window.open_incident(incident)
     wait_until(lambda: window.detail.detail is not None)
+    if scaled or contrast:
+        name = "23-scaled-150" if scaled else "22-high-contrast"
+        window.banner.hide()
+        shot(window, f"{name}-queue.png")
+        window.detail.show_tab(window.detail.cpd)
+        shot(window, f"{name}-what-cpd-will-see.png")
+        window.close()
+        session.close()
+        return 0
     shot(window, "01-queue-and-new-notification.png")
     window.banner.hide()
     window.queue.select_incident(window.queue.model.incident_id(5))
@@ -108,6 +128,7 @@ def main(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
     shot(window, "05-people-and-notes-private.png")
     window.detail.show_tab(window.detail.cpd)
     shot(window, "06-what-cpd-will-see.png")
+    layout_shots(window, shot, size)
     team_shots(window, session, hub, home, teammate_token, shot, size)
     # Work saved while the hub is down, so the sync panel has something to show: the hub goes
     # away, two changes are saved, and the automatic sync tries and fails quietly (as it does).
@@ -154,6 +175,65 @@ def main(out: Path, size: tuple[int, int] = (1366, 768)) -> int:
     window.close()
     session.close()
     return 0
+
+
+def layout_shots(window: Any, shot: Any, size: tuple[int, int]) -> None:
+    """16-18: the same incident at a small laptop's size, the People tab there (its form in
+    view), and a desktop monitor's; 19: a filter that matches nothing."""
+    from .launcher import wait_until
+
+    detail = window.detail
+    window.resize(1024, 700)
+    wait_until(lambda: False, 300)
+    detail.show_tab(detail.responses)
+    shot(window, "16-laptop-1024x700.png")
+    detail.show_tab(detail.people)
+    shot(window, "17-laptop-1024x700-people.png")
+    window.resize(1920, 1080)
+    wait_until(lambda: False, 300)
+    detail.show_tab(detail.cpd)
+    detail.cpd.toggle.setChecked(True)
+    wait_until(lambda: False, 200)  # the tab scrolls the data into view
+    shot(window, "18-desktop-1920x1080-exact-data.png")
+    detail.cpd.toggle.setChecked(False)
+    window.resize(*size)
+    queue = window.queue
+    queue.search.setText("no such incident")
+    queue.apply_filters()
+    wait_until(lambda: queue.clear_filters.isVisible(), 5000)
+    shot(window, "19-no-incidents-match.png")
+    queue.reset_filters()
+    wait_until(lambda: queue.model.rowCount() > 0, 5000)
+    detail.show_tab(detail.responses)
+
+
+def high_contrast(app: Any) -> None:
+    """A high-contrast palette (white on black, yellow selection), as a person with low vision
+    sets their desktop before starting the app: the style sheet takes its colours from it."""
+    from PySide6.QtGui import QColor, QPalette
+
+    contrast = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#000000"),
+        (QPalette.ColorRole.WindowText, "#ffffff"),
+        (QPalette.ColorRole.Base, "#000000"),
+        (QPalette.ColorRole.AlternateBase, "#202020"),
+        (QPalette.ColorRole.Text, "#ffffff"),
+        (QPalette.ColorRole.Button, "#000000"),
+        (QPalette.ColorRole.ButtonText, "#ffffff"),
+        (QPalette.ColorRole.BrightText, "#ffff00"),
+        (QPalette.ColorRole.Highlight, "#ffff00"),
+        (QPalette.ColorRole.HighlightedText, "#000000"),
+        (QPalette.ColorRole.PlaceholderText, "#d8d8d8"),
+        (QPalette.ColorRole.Light, "#ffffff"),
+        (QPalette.ColorRole.Midlight, "#c0c0c0"),
+        (QPalette.ColorRole.Mid, "#c0c0c0"),
+        (QPalette.ColorRole.Dark, "#ffffff"),
+        (QPalette.ColorRole.ToolTipBase, "#000000"),
+        (QPalette.ColorRole.ToolTipText, "#ffffff"),
+    ):
+        contrast.setColor(role, QColor(colour))
+    app.setPalette(contrast)
 
 
 def add_team(hub_db: Path) -> str:
@@ -244,6 +324,8 @@ def team_shots(
 
 if __name__ == "__main__":
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
-    wanted = sys.argv[2] if len(sys.argv) > 2 else "1366x768"
+    wanted = sys.argv[2] if len(sys.argv) > 2 and "x" in sys.argv[2] else "1366x768"
     width, height = (int(n) for n in wanted.lower().split("x"))
-    raise SystemExit(main(folder, (width, height)))
+    raise SystemExit(
+        main(folder, (width, height), scaled="--scaled" in sys.argv, contrast="--high-contrast" in sys.argv)
+    )

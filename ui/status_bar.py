@@ -87,7 +87,7 @@ def status_text(v: SyncView, now: datetime | None = None) -> str:
         if v.waiting:
             text = _t("Saved on this laptop · %d waiting to share") % v.waiting
         elif v.last_shared_at is not None:
-            text = _t("Shared %s") % _hhmm(v.last_shared_at)
+            text = _t("Shared with your team %s") % _hhmm(v.last_shared_at)
         else:
             text = _t("Saved on this laptop")
         if not v.signed_in:
@@ -141,6 +141,14 @@ class SyncStatusBar(QStatusBar):
         self.who = QLabel(self)
         self.who.setObjectName("hint")
         self.who.setAccessibleName(_t("Signed in as"))
+        # "Demo data", in view all the time the demo runs, so no one takes its made-up
+        # incidents for real ones (or enters real ones into it). Hidden outside the demo.
+        self.demo = QLabel(_t("Demo data"), self)
+        self.demo.setObjectName("demoBadge")
+        self.demo.setAccessibleName(_t("This is demo data, not real incidents"))
+        self.demo.setToolTip(_t("Everything here is made up for practice; nothing reaches CPD"))
+        self.demo.hide()
+        self.addPermanentWidget(self.demo)
         self.addPermanentWidget(self.who)
         self.set_identity(ctx)
         # The count of notifications not yet opened, in view even when their list is hidden.
@@ -191,6 +199,10 @@ class SyncStatusBar(QStatusBar):
         else:
             self.who.setText(_t("%s · not yet confirmed by the hub") % (ctx.display_name or ctx.actor))
         self.who.setAccessibleDescription(self.who.text())
+
+    def set_demo(self, demo: bool) -> None:
+        """Show the "Demo data" badge (the demo profile only)."""
+        self.demo.setVisible(demo)
 
     def set_signed_in(self, signed_in: bool) -> None:
         self._apply(signed_in=signed_in)

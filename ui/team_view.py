@@ -93,6 +93,9 @@ def minutes_text(value: float | None) -> str:
     return QCoreApplication.translate("TeamCaseload", "%d h %02d min") % divmod(minutes, 60)
 
 
+# The staff id of the caseload's "Unassigned" line (no staff member has an empty id).
+UNASSIGNED_ID = ""
+
 # A team is 5-15 people: the caseload shows that many rows whole, the follow-ups get the rest.
 MAX_STAFF_ROWS = 12
 
@@ -267,7 +270,13 @@ class TeamCaseloadDialog(QDialog):
         chosen = self._chosen_staff()
         self.snapshot = snap
         self._names = {str(r["id"]): str(r["display_name"]) for r in snap.staff}
-        open_total = sum(int(r["open_incidents"]) for r in snap.staff)
+        # Open incidents no one holds get a line of their own, after the people (who stay worst
+        # first, the first of them selected): otherwise they are in nobody's count at all.
+        unassigned = [r for r in snap.incidents if not r["assignee"]]
+        rows = list(snap.staff)
+        if unassigned:
+            rows.append(self._unassigned_row(len(unassigned), snap))
+        open_total = len(snap.incidents)
         overdue = len(snap.overdue)
         # Whole phrases for one and for many, so each language can word both (Qt's %n plurals
         # need a translation file even for English).
@@ -277,10 +286,12 @@ class TeamCaseloadDialog(QDialog):
             (self.tr("1 follow-up overdue") if overdue == 1 else self.tr("%d follow-ups overdue") % overdue),
             self.tr("as of %s") % local_text(snap.as_of),
         ]
+        if unassigned:
+            parts.insert(2, self.tr("%d unassigned") % len(unassigned))
         self.summary.setText(" · ".join(parts))
         self.staff_table.blockSignals(True)
-        self.staff_table.set_rows(snap.staff)
-        for r, row in enumerate(snap.staff):
+        self.staff_table.set_rows(rows)
+        for r, row in enumerate(rows):
             for c in (2, 3, 4, 5):
                 self.staff_table.item(r, c).setTextAlignment(_RIGHT)
             if int(row["followups_overdue"]):
@@ -289,7 +300,7 @@ class TeamCaseloadDialog(QDialog):
                 font = cell.font()
                 font.setBold(True)
                 cell.setFont(font)
-        ids = [str(r["id"]) for r in snap.staff]
+        ids = [str(r["id"]) for r in rows]
         if ids:
             self.staff_table.selectRow(ids.index(chosen) if chosen in ids else 0)
         self.staff_table.blockSignals(False)
@@ -301,6 +312,22 @@ class TeamCaseloadDialog(QDialog):
         self._update_buttons()
         self.loaded.emit()
 
+    def _unassigned_row(self, count: int, snap: TeamSnapshot) -> dict[str, Any]:
+        """The caseload's "Unassigned" line (id ""): open incidents no one holds, and the
+        overdue follow-ups that belong to no one (neither the follow-up nor its incident)."""
+        return {
+            "id": UNASSIGNED_ID,
+            "display_name": self.tr("Unassigned"),
+            "role": "",
+            "active": 1,
+            "open_incidents": count,
+            "followups_due": 0,
+            "followups_overdue": sum(1 for r in snap.overdue if not r.get("assignee")),
+            "median_response_minutes": None,
+            "last_synced_at": None,
+            "unassigned": True,
+        }
+
     def _chosen_staff(self) -> str | None:
         record = self.staff_table.current_record() if self.staff_table.selectedItems() else None
         return str(record["id"]) if record else None
@@ -310,11 +337,13 @@ class TeamCaseloadDialog(QDialog):
         if self.snapshot is None:
             return
         chosen = self._chosen_staff()
-        rows = [r for r in self.snapshot.incidents if chosen is not None and r["assignee"] == chosen]
+        rows = [r for r in self.snapshot.incidents if chosen is not None and (r["assignee"] or "") == chosen]
         name = self._names.get(chosen or "", "")
-        self.incidents_title.setText(
-            self.tr("Open incidents of %s") % name if name else self.tr("Open incidents")
-        )
+        if chosen == UNASSIGNED_ID:
+            title = self.tr("Open incidents no one is assigned to")
+        else:
+            title = self.tr("Open incidents of %s") % name if name else self.tr("Open incidents")
+        self.incidents_title.setText(title)
         self.incidents_table.set_rows(rows)
         self._update_buttons()
 
@@ -338,6 +367,8 @@ class TeamCaseloadDialog(QDialog):
         return name if int(row.get("active", 1) or 0) else self.tr("%s (inactive)") % name
 
     def _synced(self, row: dict[str, Any]) -> str:
+        if row.get("unassigned"):
+            return "—"
         now = self.snapshot.as_of if self.snapshot is not None else self.ctx.now()
         return ago(row.get("last_synced_at"), now)
 

@@ -12,7 +12,7 @@ from typing import Any
 from .. import outbox
 from ..clock import parse_instant, to_db
 from ..domain import FollowUp, Referral, ReferralStatus, enum_value, text
-from ..errors import NotFound, PermissionRefused
+from ..errors import NotFound, PermissionRefused, ValidationError
 from ..sharing import Audience, RecordKind, org_followup, org_referral
 from ..store.database import Store
 from .audit import audit
@@ -91,6 +91,34 @@ def complete_followup(store: Store, followup_id: str, *, result: str, done_at: o
         db.execute("UPDATE followups SET done_at = ?, result = ?, version = ?, updated_at = ? WHERE id = ?",
                    [to_db(finished), summary, version, to_db(store.now()), followup_id])
         audit(store, db, "complete_followup", "followup", followup_id)
+        outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.FOLLOWUP, followup_id, version,
+                       org_followup(_row(store, "followups", followup_id)))
+    return version
+
+
+# A cancelled follow-up is closed with this prefix in its result: the follow-up table has no
+# state column, and the hub checks follow-ups against the shared field table, so a closing
+# version with a readable reason shares through every laptop without a schema change.
+CANCELLED_PREFIX = "Cancelled"
+
+
+def cancel_followup(store: Store, followup_id: str, *, reason: str = "duplicate") -> int:
+    """Cancel an open follow-up (a duplicate, or one no longer needed): a new version that
+    closes it (`cancelled_at`, so it counts as neither kept nor missed anywhere) with
+    "Cancelled: <reason>", audited and queued for the organisation like any other change. Same
+    permission as completing it; a closed follow-up cannot be cancelled."""
+    why = text(reason, "reason", max_length=1900, required=True)
+    with store.write() as db:
+        current = _row(store, "followups", followup_id)
+        _may_change(store, current)
+        if current["done_at"]:
+            raise ValidationError("followup", "this follow-up is already closed")
+        version = current["version"] + 1
+        now = to_db(store.now())
+        db.execute("UPDATE followups SET done_at = ?, cancelled_at = ?, result = ?, version = ?, "
+                   "updated_at = ? WHERE id = ?",
+                   [now, now, f"{CANCELLED_PREFIX}: {why}", version, now, followup_id])
+        audit(store, db, "cancel_followup", "followup", followup_id)  # the reason is content: not audited
         outbox.enqueue(db, store.now(), Audience.ORG, RecordKind.FOLLOWUP, followup_id, version,
                        org_followup(_row(store, "followups", followup_id)))
     return version

@@ -62,12 +62,23 @@ def _keep_version(store: Store, db: Database, incident_id: str, version: int, fa
     )
 
 
-def _facts_shared_from_here(source: object) -> bool:
-    """Whether this laptop shares an incident's facts with the organisation: a self-found
-    incident's facts are the organisation's, so they (and every correction) go from here; a
-    CPD-routed incident's facts belong to CPD and reach the team through the hub, which refuses
-    them from a device (its status and assignee are still shared from here)."""
-    return str(source) != Source.CPD.value
+def _facts_shared_from_here(db: Database, incident_id: str, source: object) -> bool:
+    """Whether this laptop shares an incident's facts (and so every correction) with the
+    organisation. No for one the hub sent: its facts are CPD's and reach the team through the
+    hub, which refuses them from a device (status and assignee are still shared). Yes for a
+    self-found one: the hub knows it only from here. Facts from elsewhere that this laptop
+    holds — a CPD notification typed in by hand, the city data portal's public victims data
+    set, which each laptop imports itself — go to the team once something is done about the
+    incident (an assignment, a status, a record under it: see `outbox.enqueue`), so the hub can
+    take that record; from then on their corrections follow."""
+    if outbox.came_from_hub(db, incident_id):
+        return False
+    if str(source) in _FACTS_FROM_ELSEWHERE:
+        return outbox.queued_before(db, RecordKind.INCIDENT, incident_id)
+    return True
+
+
+_FACTS_FROM_ELSEWHERE = frozenset({Source.CPD.value, Source.CITY_DATA.value})
 
 
 def _share_with_org(store: Store, db: Database, incident_id: str) -> None:
@@ -95,8 +106,8 @@ def record_incident(store: Store, data: Mapping[str, Any], *, themes: Iterable[s
         for tag in tags:
             db.execute("INSERT INTO incident_themes (incident_id, tag) VALUES (?, ?)", [incident_id, tag])
         audit(store, db, "record", "incident", incident_id)
-        if _facts_shared_from_here(facts.source):
-            # A CPD notification reaches the team through the hub; a self-found one must be sent.
+        if _facts_shared_from_here(db, incident_id, facts.source):
+            # Self-found: the hub knows it only from here (facts from elsewhere: see above).
             _share_with_org(store, db, incident_id)
     return incident_id
 
@@ -123,7 +134,8 @@ def correct_incident(store: Store, incident_id: str, changes: Mapping[str, Any],
         )
         _keep_version(store, db, incident_id, version, row, by or store.actor)
         audit(store, db, "correct", "incident", incident_id, reason)
-        if _facts_shared_from_here(current["source"]) or _facts_shared_from_here(row["source"]):
+        if (_facts_shared_from_here(db, incident_id, current["source"])
+                or _facts_shared_from_here(db, incident_id, row["source"])):
             # The organisation holds this incident's facts only from here: without this, a
             # correction of a self-found incident never leaves the laptop (issue 8). One that
             # stops or starts being self-found is sent too, so the team learns of the change.

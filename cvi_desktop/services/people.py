@@ -51,7 +51,14 @@ def participants_for(store: Store, incident_id: str) -> list[dict[str, Any]]:
 
 
 def notes_for(store: Store, incident_id: str) -> list[dict[str, Any]]:
-    return store.rows("SELECT * FROM notes WHERE incident_id = ? ORDER BY created_at", [incident_id])
+    """An incident's notes, oldest first, each with `author_name`: its author's display name
+    (a note is signed as people know each other, not with a login id), or the id when the
+    staff list does not know them."""
+    return store.rows(
+        "SELECT n.*, COALESCE(s.display_name, n.author) AS author_name FROM notes n "
+        "LEFT JOIN staff s ON s.id = n.author WHERE n.incident_id = ? ORDER BY n.created_at",
+        [incident_id],
+    )
 
 
 def add_staff(store: Store, data: Mapping[str, Any]) -> str:

@@ -1,6 +1,8 @@
 """Response actions: many per incident, never deleted. Logging one never waits on the network.
 
-A correction is a new version by the action's author or a supervisor; teammates' actions
+A correction is a new version by the action's author or a supervisor; so is ending an action
+logged as still going (`end_action`: its end time and final outcome). Each version is audited
+and its frozen payload stays in the outbox, so `history` can show what every version said; teammates' actions
 arrive through the hub (`replica.py`) and are read-only here otherwise. When the hub flags an
 action as logged after its incident was reassigned, a supervisor resolves the flag: keep it
 with the worker who logged it, or move its follow-through to the new assignee.
@@ -16,11 +18,12 @@ from sqlite_utils import Database
 
 from .. import outbox
 from ..clock import to_db
-from ..domain import FlagResolution, IncidentStatus, ResponseAction, enum_value
+from ..domain import FlagResolution, IncidentStatus, Outcome, ResponseAction, enum_value
 from ..errors import NotFound, PermissionRefused, ValidationError
 from ..fields import stored
 from ..sharing import Audience, RecordKind, org_action
 from ..store.database import Store
+from ..vocab import FINAL_OUTCOMES
 from .audit import audit
 from .settings import may_supervise
 
@@ -89,6 +92,27 @@ def can_edit(store: Store, row: Mapping[str, Any]) -> bool:
 
 def correct_action(store: Store, action_id: str, changes: Mapping[str, Any]) -> int:
     """Correct a response: a new version, shared with the team (and re-opening its review)."""
+    return _new_version(store, action_id, changes, "correct_action")
+
+
+def is_ongoing(row: Mapping[str, Any]) -> bool:
+    """Still going: logged with no end time and no final outcome yet."""
+    return row.get("ended_at") in (None, "") and row.get("outcome") in (None, "", Outcome.ONGOING)
+
+
+def end_action(store: Store, action_id: str, ended_at: Any, outcome: Any) -> int:
+    """End a response logged as still going: its end time and final outcome, as a new version
+    (audited as `end_action`, shared like a correction). One already ended is corrected instead."""
+    final = enum_value(Outcome, outcome, "outcome")
+    if final not in FINAL_OUTCOMES:
+        raise ValidationError("outcome", "must be a final outcome to end a response")
+    current = get(store, action_id)
+    if not is_ongoing(current):
+        raise ValidationError("ended_at", "this response has already ended; correct it instead")
+    return _new_version(store, action_id, {"ended_at": ended_at, "outcome": final}, "end_action")
+
+
+def _new_version(store: Store, action_id: str, changes: Mapping[str, Any], what: str) -> int:
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise ValidationError(sorted(unknown)[0], "is not a part of a response that can be corrected")
@@ -106,9 +130,44 @@ def correct_action(store: Store, action_id: str, changes: Mapping[str, Any]) -> 
             f"UPDATE response_actions SET {', '.join(f'{k} = ?' for k in fields)}, version = ? WHERE id = ?",
             [*fields.values(), version, action_id],
         )
-        audit(store, db, "correct_action", "response_action", action_id)
+        audit(store, db, what, "response_action", action_id)
         _share(store, db, action_id)
     return version
+
+
+def history(store: Store, action_id: str) -> list[dict[str, Any]]:
+    """Every version of one response this laptop knows, oldest first: `version`, `at` (when it
+    was saved here), `what` (logged, corrected, ended...), `by` and the fields it said (the
+    frozen shared payload: no laptop-only fields). A teammate's earlier versions live on the
+    hub; only the ones this laptop made or holds are listed."""
+    payloads = store.rows(
+        "SELECT version, payload, created_at FROM outbox WHERE kind = ? AND record_id = ? "
+        "AND audience = ? ORDER BY version, seq",
+        [RecordKind.RESPONSE_ACTION, action_id, Audience.ORG],
+    )
+    audits = store.rows(
+        "SELECT a.action, a.at, COALESCE(s.display_name, a.actor) AS by FROM audit_log a "
+        "LEFT JOIN staff s ON s.id = a.actor WHERE a.entity = 'response_action' AND a.entity_id = ? "
+        "AND a.action IN ('log_action', 'correct_action', 'end_action', 'flag_kept', 'flag_moved') "
+        "ORDER BY a.id",
+        [action_id],
+    )
+    seen: dict[int, dict[str, Any]] = {}
+    for row in payloads:
+        seen[int(row["version"])] = {  # a re-queued version keeps its newest payload
+            "version": int(row["version"]),
+            "at": row["created_at"],
+            "fields": json.loads(row["payload"])["data"],
+        }
+    versions = [seen[v] for v in sorted(seen)]
+    # The audit entries are in the same order as the versions this laptop made.
+    for entry, step in zip(versions, audits, strict=False):
+        entry["what"] = step["action"]
+        entry["by"] = step["by"]
+    for entry in versions:
+        entry.setdefault("what", "log_action" if entry["version"] == 1 else "correct_action")
+        entry.setdefault("by", "")
+    return versions
 
 
 def resolve_flag(store: Store, action_id: str, resolution: str) -> int:

@@ -314,5 +314,13 @@ def m005_team_replica(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m006_followup_cancelled(db: Database) -> None:
+    """A follow-up can be cancelled (a duplicate, or no longer needed). It is closed then, so no
+    list shows it as open or overdue, and `cancelled_at` keeps it out of every count of
+    follow-ups scheduled and kept — CPD's included."""
+    run_statements(db, "ALTER TABLE followups ADD COLUMN cancelled_at TEXT;")
+
+
 KNOWN_NAMES = tuple(m.name for m in MIGRATIONS._migrations)
 SCHEMA_VERSION = len(KNOWN_NAMES)

@@ -33,7 +33,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -445,7 +445,7 @@ class SyncEngine:
             cursor = self.cursor()
             try:
                 report.pull_pages += 1
-                page = self.client.pull(cursor, limit)
+                page = self.client.pull_page(cursor, limit)
             except CursorAhead:
                 if cursor is None:
                     raise ProtocolError("the hub refused a pull from the start") from None
@@ -465,21 +465,24 @@ class SyncEngine:
                 self.run(lambda s, c=cursor: replica.reset_cursor(s, c))
                 continue
             report.pulled += self.apply_page(cursor, page)
-            if not page.has_more:
+            if not page["has_more"]:
                 return
         report.more_to_pull = True
 
-    def apply_page(self, cursor: str | None, page: PullResponse) -> int:
+    def apply_page(self, cursor: str | None, page: PullResponse | Mapping[str, Any]) -> int:
         """Apply one page of changes and its cursor in ONE transaction (`replica.apply_page`);
         skipped if another thread moved the cursor meanwhile (the live listener and a pass may
-        race). Returns how many incidents changed."""
+        race). `page` as the hub's model (the live channel) or as `HubClient.pull_page`'s plain
+        dicts. Returns how many incidents changed."""
+        if isinstance(page, PullResponse):
+            page = page.model_dump(mode="json")
+        epoch, new_cursor, changes = page["epoch"], page["cursor"], page["changes"]
         known_epoch = self.run(replica.known_epoch)
-        if known_epoch is not None and page.epoch != known_epoch:
-            self._check_epoch(page.epoch)
-        changes = page.model_dump(mode="json", include={"changes"})["changes"]
+        if known_epoch is not None and epoch != known_epoch:
+            self._check_epoch(epoch)
         with self._pull_lock:
             applied = self.run(lambda s: replica.apply_page(
-                s, cursor, changes, page.cursor, during=lambda: crash_point("mid_pull_page")))
+                s, cursor, changes, new_cursor, during=lambda: crash_point("mid_pull_page")))
         for incident_id in applied.new_incidents:
             self.emit(ev.NotificationReceived(incident_id))
         for incident_id, version in applied.updated_incidents:

@@ -5,7 +5,8 @@ server is running on that file (SQLite WAL lets the CLI and the server share it)
 (`cvi-hub org|coverage|staff|token ...`) and the admin HTTP routes call these same functions.
 
     from sync.hub import admin
-    admin.create_org(db, "acme", "Acme Outreach")
+    admin.create_org(db, "acme", "Acme Outreach")       # id: the API's pattern, ^[a-z0-9][a-z0-9_-]*$
+    admin.set_agreement(db, "acme", share_block=True)   # CPD may get the block of its incidents
     admin.add_coverage(db, "acme", "011")
     admin.add_staff(db, "acme", "w1", "Ana Ruiz")                          # the staff list
     token = admin.create_token(db, "staff", org_id="acme", staff_id="w1")  # shown once
@@ -32,8 +33,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from cvi_desktop.domain import VALID_DISTRICTS
+from cvi_desktop.fields import MAX_INT
 
-from ..protocol import StaffIn, StaffOut, StaffRole, TokenRole
+from ..protocol import OrgIn, StaffIn, StaffOut, StaffRole, TokenRole
 from . import service
 from .db import SCHEMA_VERSION, Database
 from .service import hash_token
@@ -61,7 +63,22 @@ def _open(db: DbLike) -> Iterator[Database]:
         database.close()
 
 
+def _refused(exc: ValidationError, names: dict[str, str]) -> AdminError:
+    """One line naming each bad input, as an admin reads it (not pydantic's multi-line report)."""
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False):
+        where = str(error["loc"][0]) if error["loc"] else ""
+        problems.append(f"{names.get(where, where)}: {error['msg'].removeprefix('Value error, ')}")
+    return AdminError("; ".join(problems))
+
+
 def create_org(db: DbLike, org_id: str, name: str, now: Callable[[], str] = _now) -> None:
+    """Add an organisation. The id follows the same rule as the API's (`OrgIn`): lower-case
+    letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters."""
+    try:
+        OrgIn.model_validate({"id": org_id, "name": name})
+    except ValidationError as exc:
+        raise _refused(exc, {"id": "organisation id", "name": "name"}) from None
     with _open(db) as database, database.write() as conn:
         try:
             conn.execute("INSERT INTO orgs VALUES (?, ?, ?)", (org_id, name, now()))
@@ -104,12 +121,20 @@ def _staff_in(staff_id: str, display_name: str, role: str) -> StaffIn:
     try:
         return StaffIn.model_validate({"id": staff_id, "display_name": display_name, "role": role})
     except ValidationError as exc:
-        names = {"id": "staff id", "display_name": "name", "role": "role"}
-        problems = []
-        for error in exc.errors():
-            where = str(error["loc"][0]) if error["loc"] else "staff"
-            problems.append(f"{names.get(where, where)}: {error['msg'].removeprefix('Value error, ')}")
-        raise AdminError("; ".join(problems)) from None
+        raise _refused(exc, {"id": "staff id", "display_name": "name", "role": "role", "": "staff"}) from None
+
+
+def set_agreement(db: DbLike, org_id: str, share_block: bool) -> None:
+    """Record the organisation's data-sharing agreement terms: with `share_block`, the hub
+    accepts the block in its response records for CPD (the laptop sends it only when its own
+    agreement setting is on too). Kept in `meta` (see service.agreement)."""
+    with _open(db) as database, database.write() as conn:
+        if conn.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone() is None:
+            raise AdminError(f"no organisation {org_id!r}")
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            (f"agreement.share_block.{org_id}", "1" if share_block else "0"),
+        )
 
 
 def add_staff(
@@ -225,6 +250,8 @@ def list_tokens(db: DbLike) -> list[dict[str, Any]]:
 
 def revoke_token(db: DbLike, token_id: int) -> bool:
     """Revoke by id; returns False if there is no such live token."""
+    if not 1 <= token_id <= MAX_INT:
+        return False  # ids are SQLite rowids: nothing outside 1 .. 2**63 - 1 exists
     with _open(db) as database, database.write() as conn:
         cur = conn.execute(
             "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (_now(), token_id)

@@ -8,8 +8,14 @@ live in `service.py`; this module parses, authorises, limits and serialises.
   desktop pauses on 403). The organisation comes from the token only.
 - A 422 for a rule on a valid-looking value (an assignee who is not staff, a supervisor
   deactivating themselves) has FastAPI's own validation shape, so `loc` names the field.
-- Limits: 413 for a body over `max_body_bytes` or a batch over `max_batch_records`; 429 with
-  Retry-After from a per-token token bucket (`rate_per_second`, `rate_burst`).
+- Limits: 413 for a body over its route's limit (`HubConfig.body_limit`: `max_body_bytes` for
+  push, `max_request_bytes` elsewhere), refused by `BodyLimit` before the body is read and
+  before authentication, and for a batch over `max_batch_records`. 429 with Retry-After from a
+  per-token token bucket (`rate_per_second`, `rate_burst`) once a token is authenticated, and
+  from a per-address bucket of failed sign-ins (`auth_fail_per_second`, `auth_fail_burst`),
+  checked before a token is looked up, so guessing tokens is slow and costs bounded memory.
+- Error bodies never echo large input back: a 422 keeps only short scalar `input` values, and
+  every error body is ASCII JSON that NaN, Infinity or a lone surrogate cannot break.
 - Logs: one JSON line per request on logger `sync.hub.access`, with the route *template*
   (never ids, query strings, headers, tokens or bodies).
 - The live channel is a long-poll (`GET /v1/sync/wait`): woken at once by writes in this
@@ -26,7 +32,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,16 +41,20 @@ from typing import Annotated, Any
 import anyio
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cvi_desktop.fields import MAX_INT
 from cvi_desktop.sharing import RecordKind
 
 from .. import protocol as p
-from . import admin, service
-from .config import Clock, HubConfig, utc_now
+from . import admin, service, web
+from .bodies import load_push_body
+from .config import Clock, HubConfig, Ticks, utc_now
 from .db import Database
 from .faults import FaultPlan
 from .service import Principal
@@ -52,11 +63,16 @@ log = logging.getLogger("sync.hub.access")
 
 
 class RateLimiter:
-    """Token bucket per bearer token (keyed by its hash). `take` returns seconds to wait, or None."""
+    """Token bucket per authenticated token (keyed by token id). `take` returns seconds to wait, or None.
 
-    def __init__(self, rate: float, burst: int) -> None:
+    Only principals the hub has authenticated get a bucket, so the keys are bounded by the
+    tokens table; unauthenticated callers are limited per address by AuthFailureLimiter.
+    """
+
+    def __init__(self, rate: float, burst: int, ticks: Ticks = time.monotonic) -> None:
         self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self._buckets: dict[Any, tuple[float, float]] = {}
+        self._ticks = ticks
         self.configure(rate, burst)
 
     def configure(self, rate: float, burst: int) -> None:
@@ -64,11 +80,15 @@ class RateLimiter:
             self.rate, self.burst = rate, burst
             self._buckets.clear()
 
-    def take(self, key: str) -> float | None:
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._buckets)
+
+    def take(self, key: Any) -> float | None:
         with self._lock:
             if self.rate <= 0:
                 return None
-            now = time.monotonic()
+            now = self._ticks()
             tokens, last = self._buckets.get(key, (float(self.burst), now))
             tokens = min(float(self.burst), tokens + (now - last) * self.rate)
             if tokens >= 1.0:
@@ -76,6 +96,60 @@ class RateLimiter:
                 return None
             self._buckets[key] = (tokens, now)
             return (1.0 - tokens) / self.rate
+
+
+class AuthFailureLimiter:
+    """Failed sign-ins per client address: a token bucket each, in bounded memory.
+
+    `wait(address)` (before a token is looked up) says how long a blocked address must wait, or
+    None; `failed(address)` spends one failure. At most `capacity` addresses are remembered,
+    least recently failed first out; an address whose bucket has refilled is forgotten, as it
+    is no different from one never seen. A token is never a key, so guessing costs no memory.
+    """
+
+    def __init__(self, rate: float, burst: int, capacity: int, ticks: Ticks = time.monotonic) -> None:
+        self._lock = threading.Lock()
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._ticks = ticks
+        self.configure(rate, burst, capacity)
+
+    def configure(self, rate: float, burst: int, capacity: int | None = None) -> None:
+        with self._lock:
+            self.rate, self.burst = rate, max(1, burst)
+            if capacity is not None:
+                self.capacity = max(1, capacity)
+            self._buckets.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._buckets)
+
+    def _level(self, address: str, now: float) -> float:
+        tokens, last = self._buckets.get(address, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - last) * self.rate)
+
+    def wait(self, address: str) -> float | None:
+        with self._lock:
+            if self.rate <= 0 or address not in self._buckets:
+                return None
+            tokens = self._level(address, self._ticks())
+            return None if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
+    def failed(self, address: str) -> None:
+        with self._lock:
+            if self.rate <= 0:
+                return
+            now = self._ticks()
+            self._buckets[address] = (max(0.0, self._level(address, now) - 1.0), now)
+            self._buckets.move_to_end(address)
+            while len(self._buckets) > self.capacity:
+                self._buckets.popitem(last=False)
+            # Forget a few refilled addresses from the old end: bounded work per failure.
+            for _ in range(4):
+                oldest = next(iter(self._buckets))
+                if oldest == address or self._level(oldest, now) < self.burst:
+                    break
+                del self._buckets[oldest]
 
 
 class Notifier:
@@ -88,6 +162,11 @@ class Notifier:
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop, self._event = loop, asyncio.Event()
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The server's event loop once it has started (None before)."""
+        return self._loop
 
     def bump(self) -> None:
         loop = self._loop
@@ -124,18 +203,215 @@ def _invalid(where: str, field: str, message: str, value: Any) -> RequestValidat
     return RequestValidationError([error])
 
 
+# --- error bodies: bounded, and always encodable ---------------------------------------------
+
+_TEXT_CAP = 200  # characters of any one string echoed in an error body
+_ERRORS_CAP = 50  # validation errors listed in one 422 (then one "too_many_errors")
+_ITEMS_CAP = 100  # items of any other list or object echoed
+_DEPTH_CAP = 4
+
+
+def _bounded(value: Any, depth: int = 0) -> Any:
+    """`value` (already JSON-like) with strings cut short, containers capped and non-finite
+    floats spelled as strings, so `json.dumps(..., allow_nan=False)` cannot fail on it."""
+    if isinstance(value, str):
+        return value if len(value) <= _TEXT_CAP else value[:_TEXT_CAP] + "..."
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        # Python ints are unbounded; a 4,000-digit one is not worth echoing (nor always printable).
+        return value if abs(value) < 2**63 else "(a very large number)"
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if depth >= _DEPTH_CAP:
+        return "..."
+    if isinstance(value, dict):
+        return {_bounded(str(k)): _bounded(v, depth + 1) for k, v in list(value.items())[:_ITEMS_CAP]}
+    if isinstance(value, list | tuple):
+        return [_bounded(v, depth + 1) for v in list(value)[:_ITEMS_CAP]]
+    return _bounded(str(value), depth)
+
+
+def _bounded_error(error: dict[str, Any]) -> dict[str, Any]:
+    """One validation error without its bulk: `input` is kept only if it is a scalar (a missing
+    field's `input` is the whole enclosing object, which a client sent and already has)."""
+    out = {key: value for key, value in error.items() if key != "input"}
+    given = error.get("input")
+    if "input" in error and (given is None or isinstance(given, str | int | float | bool)):
+        out["input"] = given
+    return out  # cut to size by _error_json (a ctx's exception becomes its message there)
+
+
+def _error_json(body: dict[str, Any]) -> str:
+    # ASCII escapes: a lone surrogate ("\ud800" is valid JSON) cannot break the UTF-8 encoding.
+    return json.dumps(_bounded(body), ensure_ascii=True, allow_nan=False)
+
+
+class BodyLimit:
+    """Refuses an oversized request body with 413 before it is read, on every route.
+
+    Runs ahead of routing and authentication, so a caller without a token cannot make the hub
+    read (and parse) a large body either. A declared Content-Length over the route's limit is
+    answered at once; a chunked body is counted as it streams in and refused as soon as it
+    passes the limit. Either way the connection is closed after the answer, rather than left
+    for the server to read and discard the rest of the upload; the same goes for any answer
+    given before the body was read (a 401 on push). A body that stalls for `idle_timeout`
+    between chunks gets 408, so a slow upload cannot hold a connection for ever.
+    """
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int], idle_timeout: float) -> None:
+        self.app = app
+        self.limit_for = limit_for
+        self.idle_timeout = idle_timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length")
+        length = int(declared) if declared is not None and declared.strip().isdigit() else None
+        if length is not None and length > limit:
+            await self._refuse(limit, send)
+            return
+        chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+        done = not chunked and not length  # no body expected
+        received = 0
+
+        async def capped() -> Message:
+            nonlocal done, received
+            if done:
+                return await receive()  # a disconnect, for whoever listens for one
+            try:
+                with anyio.fail_after(self.idle_timeout):
+                    message = await receive()
+            except TimeoutError:
+                raise HTTPException(408, "request body too slow", headers={"Connection": "close"}) from None
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413, _too_large(limit), headers={"Connection": "close"})
+                done = not message.get("more_body", False)
+            else:
+                done = True
+            return message
+
+        async def closing(message: Message) -> None:
+            if message["type"] == "http.response.start" and not done:
+                given = list(message.get("headers", []))
+                if not any(name.lower() == b"connection" for name, _ in given):
+                    message = {**message, "headers": [*given, (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, capped, closing)
+
+    @staticmethod
+    async def _refuse(limit: int, send: Send) -> None:
+        body = _error_json({"detail": _too_large(limit)}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _too_large(limit: int) -> str:
+    return f"body over {limit} bytes"
+
+
+class FaultsAndLogs:
+    """Acts out the test fault plan, and logs one JSON line per request (sync.hub.access).
+
+    A plain ASGI middleware: Starlette's `BaseHTTPMiddleware` (`@app.middleware("http")`) runs
+    each request through an extra task and memory stream, a measurable share of a loopback
+    round trip and so of notification latency. The line is written just before the response's
+    last chunk goes out, so it is in the log by the time the client has its answer.
+    """
+
+    def __init__(self, app: ASGIApp, plan: FaultPlan) -> None:
+        self.app = app
+        self.plan = plan
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path: str = scope["path"]
+        status = 500
+
+        async def logged(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                self._log(scope, status, started)
+            await send(message)
+
+        verdict = self.plan.before(path) if not path.startswith("/v1/test/") else None
+        if verdict is not None and verdict.delay:
+            await asyncio.sleep(verdict.delay)
+        if verdict is not None and verdict.status is not None:
+            headers = {"Retry-After": str(math.ceil(verdict.retry_after))} if verdict.retry_after else {}
+            response = JSONResponse({"detail": "injected fault"}, status_code=verdict.status, headers=headers)
+            await response(scope, receive, logged)
+        else:
+            await self.app(scope, receive, logged)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, started: float) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return
+        route = scope.get("route")
+        state = scope.get("state") or {}  # request.state lives here (role and org, set by auth)
+        line = {
+            "ts": utc_now().isoformat(timespec="milliseconds"),
+            "rid": uuid.uuid4().hex[:12],
+            "method": scope["method"],
+            "route": getattr(route, "path", None) or "(unmatched)",
+            "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "role": state.get("role"),
+            "org": state.get("org"),
+        }
+        log.info(json.dumps(line))
+
+
+def _too_many(wait: float) -> HTTPException:
+    return HTTPException(429, "too many requests", headers={"Retry-After": str(max(1, math.ceil(wait)))})
+
+
 def create_app(
     db_path: str | Path,
     config: HubConfig | None = None,
     faults: FaultPlan | None = None,
     clock: Clock = utc_now,
     test_hooks: bool = False,
+    *,
+    ticks: Ticks = time.monotonic,
 ) -> FastAPI:
-    """Build the hub app on `db_path` (created if missing). `test_hooks` exposes /v1/test/*."""
+    """Build the hub app on `db_path` (created if missing).
+
+    `test_hooks` exposes /v1/test/* to admin tokens (tests only); `ticks` is the rate limits'
+    monotonic clock.
+    """
     cfg = config or HubConfig()
     plan = faults or FaultPlan()
     db = Database(db_path)
-    limiter = RateLimiter(cfg.rate_per_second, cfg.rate_burst)
+    limiter = RateLimiter(cfg.rate_per_second, cfg.rate_burst, ticks)
+    auth_limiter = AuthFailureLimiter(
+        cfg.auth_fail_per_second, cfg.auth_fail_burst, cfg.auth_fail_addresses, ticks
+    )
     notifier = Notifier()
 
     @asynccontextmanager
@@ -152,24 +428,29 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.db, app.state.config, app.state.faults = db, cfg, plan
-    app.state.limiter, app.state.notifier = limiter, notifier
+    app.state.limiter, app.state.auth_limiter, app.state.notifier = limiter, auth_limiter, notifier
 
     # --- auth -----------------------------------------------------------------------------
 
     def require(*roles: p.TokenRole) -> Callable[[Request], Principal]:
         def dependency(request: Request) -> Principal:
+            # An address that has failed to sign in too often is refused before its token is
+            # even looked up: answering "valid" or "invalid" while blocked would still let it guess.
+            address = request.client.host if request.client else ""
+            blocked = auth_limiter.wait(address)
+            if blocked is not None:
+                raise _too_many(blocked)
             header = request.headers.get("authorization", "")
             scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise HTTPException(401, "sign-in needed", headers={"WWW-Authenticate": "Bearer"})
-            wait = limiter.take(admin.hash_token(token.strip()))
-            if wait is not None:
-                raise HTTPException(
-                    429, "too many requests", headers={"Retry-After": str(max(1, math.ceil(wait)))}
-                )
-            principal = service.authenticate(db, token.strip())
+            principal = None
+            if scheme.lower() == "bearer" and token.strip():
+                principal = service.authenticate(db, token.strip())
             if principal is None:
+                auth_limiter.failed(address)
                 raise HTTPException(401, "sign-in needed", headers={"WWW-Authenticate": "Bearer"})
+            wait = limiter.take(principal.token_id)
+            if wait is not None:
+                raise _too_many(wait)
             request.state.role, request.state.org = principal.role.value, principal.org_id
             if not principal.active:
                 raise HTTPException(403, "this account is deactivated; ask your supervisor")
@@ -185,46 +466,31 @@ def create_app(
     Cpd = Annotated[Principal, Depends(require(p.TokenRole.CPD))]
     Admin = Annotated[Principal, Depends(require(p.TokenRole.ADMIN))]
 
-    # --- middleware: faults and request logs ------------------------------------------------
+    # --- middleware: body limits, faults and request logs ------------------------------------
 
-    @app.middleware("http")
-    async def faults_and_logs(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        path = request.url.path
-        response: Response
-        verdict = plan.before(path) if not path.startswith("/v1/test/") else None
-        if verdict is not None and verdict.delay:
-            await asyncio.sleep(verdict.delay)
-        if verdict is not None and verdict.status is not None:
-            headers = {"Retry-After": str(math.ceil(verdict.retry_after))} if verdict.retry_after else {}
-            response = JSONResponse({"detail": "injected fault"}, status_code=verdict.status, headers=headers)
-        else:
-            response = await call_next(request)
-        route = request.scope.get("route")
-        log.info(
-            json.dumps(
-                {
-                    "ts": utc_now().isoformat(timespec="milliseconds"),
-                    "rid": uuid.uuid4().hex[:12],
-                    "method": request.method,
-                    "route": getattr(route, "path", None) or "(unmatched)",
-                    "status": response.status_code,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                    "role": getattr(request.state, "role", None),
-                    "org": getattr(request.state, "org", None),
-                }
-            )
-        )
-        return response
+    # The last added runs first: logs and faults, then body limits, then routing and auth.
+    app.add_middleware(BodyLimit, limit_for=cfg.body_limit, idle_timeout=cfg.body_timeout)
+    app.add_middleware(FaultsAndLogs, plan=plan)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(_: Request, exc: RequestValidationError) -> Response:
-        # FastAPI's own handler echoes the input as UTF-8, which fails on a lone surrogate
-        # ("\ud800" is valid JSON): ASCII-escaped JSON says the same and cannot fail.
-        text = json.dumps({"detail": jsonable_encoder(exc.errors())})
-        return Response(text, status_code=422, media_type="application/json")
+        # FastAPI's own handler echoes every input whole, as UTF-8: a 2 MB body came back in the
+        # 422, and a lone surrogate or a NaN broke the encoding. Short scalars only, ASCII JSON.
+        errors = list(exc.errors())
+        detail = [_bounded_error(dict(error)) for error in errors[:_ERRORS_CAP]]
+        if len(errors) > _ERRORS_CAP:
+            more = len(errors) - _ERRORS_CAP
+            detail.append({"type": "too_many_errors", "loc": ["body"], "msg": f"and {more} more errors"})
+        return Response(_error_json({"detail": detail}), status_code=422, media_type="application/json")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> Response:
+        # As FastAPI's own, but a detail can never be long or unencodable either.
+        headers = dict(exc.headers or {})
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=headers)
+        text = _error_json({"detail": exc.detail})
+        return Response(text, status_code=exc.status_code, headers=headers, media_type="application/json")
 
     @app.exception_handler(UnicodeEncodeError)
     async def not_unicode(_: Request, exc: UnicodeEncodeError) -> JSONResponse:
@@ -286,7 +552,8 @@ def create_app(
             if len(body) > cfg.max_body_bytes:
                 raise HTTPException(413, f"body over {cfg.max_body_bytes} bytes")
         try:
-            payload = json.loads(body)
+            # One record nested too deeply to read is rejected alone, not the batch (bodies.py).
+            payload = load_push_body(bytes(body))
         except (ValueError, UnicodeDecodeError):
             raise HTTPException(400, "body is not JSON") from None
         if (
@@ -335,19 +602,25 @@ def create_app(
     ) -> p.PullResponse:
         """Long-poll: like pull, but holds the request until there is a change or `timeout` passes."""
         org = principal.org_id or ""
-        seq = await anyio.to_thread.run_sync(service.decode_cursor, db, cursor)  # CursorGone: 410
+        # With the caller's organisation: another one's cursor is refused here, not after the wait.
+        seq = await anyio.to_thread.run_sync(service.decode_cursor, db, cursor, org)  # CursorGone: 410
         deadline = time.monotonic() + min(timeout, cfg.max_wait_seconds)
+
+        def page_if_changed(final: bool) -> p.PullResponse | None:
+            # Check, read and note the caller in one trip to a worker thread: on a wake-up each
+            # extra hop is a scheduling delay on the way to a waiting laptop's bell.
+            if not final and service.latest_seq(db, org) <= seq:
+                return None
+            page = service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))
+            service.touch(db, principal, clock())
+            return page
+
         while True:
-            latest = await anyio.to_thread.run_sync(service.latest_seq, db, org)
             remaining = deadline - time.monotonic()
-            if latest > seq or remaining <= 0 or notifier.closing:
-                break
+            found = await anyio.to_thread.run_sync(page_if_changed, remaining <= 0 or notifier.closing)
+            if found is not None:
+                return found
             await notifier.wait(min(0.25, remaining))
-        page = await anyio.to_thread.run_sync(
-            service.pull, db, principal, cursor, min(limit, cfg.max_pull_limit)
-        )
-        await anyio.to_thread.run_sync(service.touch, db, principal, clock())
-        return page
 
     @app.get(
         "/v1/records/{kind}/{record_id}",
@@ -445,6 +718,8 @@ def create_app(
         """New notification, routed to every organisation covering its district (201; 200 if a repeat)."""
         try:
             result = service.post_notification(db, body, clock())
+        except service.IncidentIdTaken as exc:
+            raise HTTPException(409, str(exc)) from None
         except service.NotificationConflict:
             raise HTTPException(409, "notification exists with other content; PUT a correction") from None
         if result.status is p.NotificationStatus.UNCHANGED:
@@ -470,16 +745,21 @@ def create_app(
 
     @app.get("/v1/cpd/records", response_model=p.CpdRecordsPage, tags=["cpd"], responses=_AUTH)
     def cpd_records(
-        _: Cpd, since: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+        _: Cpd,
+        since: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> p.CpdRecordsPage:
         """Response records (CPD's projection), every version, in the order the hub received them."""
         return service.cpd_records(db, since, limit)
 
     @app.get("/v1/cpd/monthly", response_model=p.MonthlyReport, tags=["cpd"], responses=_AUTH)
     def cpd_monthly(_: Cpd, month: Annotated[str, Query(pattern=service.MONTH.pattern)]) -> p.MonthlyReport:
-        """Monthly review figures by district (incidents that occurred in the month, Chicago time)."""
+        """The monthly review (incidents that occurred in the month, Chicago time): the city, its
+        districts, each organisation and the six-month trend, by the laptop's own calculation
+        (`cvi_desktop.monthly`, minutes, nearest-rank). Protocol-1 fields kept: `districts[]`
+        with `p50_s`/`p90_s` (minutes × 60)."""
         try:
-            return service.monthly(db, month)
+            return service.monthly_report(web.reviews(app).get(month))
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
 
@@ -582,7 +862,7 @@ def create_app(
     @app.post(
         "/v1/admin/tokens/{token_id}/revoke", status_code=204, tags=["admin"], responses={**_AUTH, 404: _E}
     )
-    def revoke_token(_: Admin, token_id: int) -> Response:
+    def revoke_token(_: Admin, token_id: Annotated[int, PathParam(ge=1, le=MAX_INT)]) -> Response:
         if not admin.revoke_token(db, token_id):
             raise HTTPException(404, "not found")
         return Response(status_code=204)
@@ -591,8 +871,11 @@ def create_app(
 
     if test_hooks:
 
+        # Admin token only: a hub started with hooks by mistake must not hand its fault plan,
+        # its epoch or its rate limits to anyone who can reach it.
+
         @app.post("/v1/test/faults", include_in_schema=False)
-        def arm_fault(spec: dict[str, Any]) -> dict[str, str]:
+        def arm_fault(_: Admin, spec: dict[str, Any]) -> dict[str, str]:
             try:
                 plan.apply(spec)
             except (TypeError, ValueError) as exc:
@@ -600,18 +883,21 @@ def create_app(
             return {"status": "armed"}
 
         @app.post("/v1/test/epoch", include_in_schema=False)
-        def bump_epoch() -> dict[str, str]:
+        def bump_epoch(_: Admin) -> dict[str, str]:
             return {"epoch": admin.bump_epoch(db)}
 
         @app.post("/v1/test/expire-cursors", include_in_schema=False)
-        def expire_cursors() -> dict[str, str]:
+        def expire_cursors(_: Admin) -> dict[str, str]:
             admin.expire_cursors(db)
             return {"status": "expired"}
 
         @app.post("/v1/test/rate-limit", include_in_schema=False)
-        def rate_limit(spec: dict[str, float]) -> dict[str, str]:
+        def rate_limit(_: Admin, spec: dict[str, float]) -> dict[str, str]:
             limiter.configure(float(spec.get("rate_per_second", 0)), int(spec.get("burst", 1)))
             return {"status": "set"}
+
+    # CPD's city-wide review page (HTML): its own session cookie, the same failed-sign-in limiter.
+    app.include_router(web.router(app, db, auth_limiter, clock))
 
     app.openapi = lambda: openapi_schema(app)  # type: ignore[method-assign]
     return app

@@ -2,6 +2,7 @@
 
     cvi-hub serve --db hub.sqlite3 [--host 127.0.0.1] [--port 0] [--test-hooks] [--rate 200 --burst 1000]
     cvi-hub org add ID NAME --db F        cvi-hub org list --db F
+    cvi-hub org agreement ID --share-block on|off --db F   (what CPD may get: the block or not)
     cvi-hub coverage add ORG DISTRICT --db F
     cvi-hub staff add --db F --org ORG --id ID --name NAME [--role worker|supervisor]
     cvi-hub staff list --db F --org ORG   cvi-hub staff deactivate --db F --org ORG --id ID
@@ -13,8 +14,9 @@
     cvi-hub restore FILE --db F           (hub stopped: put FILE back and bump the epoch, one step)
     cvi-hub openapi [--write PATH]        (print or write the OpenAPI description)
 
-An admin error (unknown organisation, bad role...) is one line on stderr and exit status 2,
-never a traceback. `serve` prints one line `cvi-hub listening on http://HOST:PORT` (flushed) once it accepts
+An admin error (unknown organisation, bad role, a bad notification...) is one line on stderr and
+exit status 2, never a traceback; so is any other failure of an admin command.
+`serve` prints one line `cvi-hub listening on http://HOST:PORT` (flushed) once it accepts
 connections, then JSON request logs on stderr; SIGINT/SIGTERM stop it.
 """
 
@@ -33,6 +35,8 @@ from types import FrameType
 from typing import Any
 
 from pydantic import ValidationError
+
+from cvi_desktop.fields import MAX_INT
 
 from ..protocol import Notification
 from . import admin, service
@@ -82,12 +86,25 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line(exc: ValidationError) -> str:
+    """pydantic's report as one line: each bad field and why (cross-field rules name theirs)."""
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in error["loc"]) or "notification"
+        problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+    return "; ".join(problems)
+
+
 def _notify(args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.json == "-" else Path(args.json).read_text(encoding="utf-8")
+    try:
+        text = sys.stdin.read() if args.json == "-" else Path(args.json).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cvi-hub: cannot read {args.json}: {exc}", file=sys.stderr)
+        return 2
     try:
         body = Notification.model_validate_json(text)
     except ValidationError as exc:
-        print(exc, file=sys.stderr)
+        print(f"cvi-hub: not a valid notification: {_one_line(exc)}", file=sys.stderr)
         return 2
     database = Database(args.db)
     try:
@@ -135,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("org_id")
     add.add_argument("name")
     with_db(org.add_parser("list"))
+    agree = with_db(org.add_parser("agreement", help="the organisation's data-sharing agreement terms"))
+    agree.add_argument("org_id")
+    agree.add_argument("--share-block", required=True, choices=["on", "off"],
+                       help="on: CPD may get the block of the organisation's incidents")
 
     coverage = sub.add_parser("coverage").add_subparsers(dest="action", required=True)
     cov = with_db(coverage.add_parser("add"))
@@ -198,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 admin.create_org(args.db, args.org_id, args.name)
             case ("org", "list"):
                 _print(admin.list_orgs(args.db))
+            case ("org", "agreement"):
+                admin.set_agreement(args.db, args.org_id, args.share_block == "on")
             case ("coverage", "add"):
                 admin.add_coverage(args.db, args.org_id, args.district)
             case ("staff", "add"):
@@ -215,6 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             case ("token", "list"):
                 _print(admin.list_tokens(args.db))
             case ("token", "revoke"):
+                if not 1 <= args.token_id <= MAX_INT:
+                    print(f"cvi-hub: token id must be between 1 and {MAX_INT}", file=sys.stderr)
+                    return 2
                 if not admin.revoke_token(args.db, args.token_id):
                     print(f"no live token {args.token_id}", file=sys.stderr)
                     return 1
@@ -249,6 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (sqlite3.Error, OSError) as exc:
         print(f"cvi-hub: cannot use hub file {getattr(args, 'db', None)!r}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - an admin reads one line, never a traceback
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"cvi-hub: {args.command} failed: {reason}", file=sys.stderr)
         return 2
     return 0
 

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 Clock = Callable[[], datetime]
+# Seconds on a monotonic scale, for rate limits: injectable so tests advance time instead of sleeping.
+Ticks = Callable[[], float]
+
+PUSH_PATH = "/v1/sync/push"
 
 
 def utc_now() -> datetime:
@@ -18,9 +22,28 @@ class HubConfig:
     """Limits the hub enforces and advertises on /v1/sync/config. Generous by default."""
 
     max_batch_records: int = 500
-    max_body_bytes: int = 2_000_000
+    max_body_bytes: int = 2_000_000  # a push batch (the only large body)
+    # Every other route's body (a notification, a staff member, a token request) is a few hundred
+    # bytes; anything far above is refused before it is read, with or without a token.
+    max_request_bytes: int = 65_536
     max_pull_limit: int = 500
     max_wait_seconds: float = 30.0
     min_client_version: str = "0.1.0"
-    rate_per_second: float = 200.0  # per token; 0 disables the limiter
+    rate_per_second: float = 200.0  # per authenticated token; 0 disables the limiter
     rate_burst: int = 1000
+    # Failed sign-ins (missing, unknown or revoked token) per client address: a token bucket, so
+    # guessing tokens is slow; at most `auth_fail_addresses` addresses are remembered (LRU).
+    auth_fail_per_second: float = 1.0  # 0 disables
+    auth_fail_burst: int = 30
+    auth_fail_addresses: int = 10_000
+    # Connection time-outs: a request head must arrive within `header_timeout` of the connection
+    # opening (or of its first byte on a kept-alive connection); an idle kept-alive connection
+    # closes after `keep_alive_timeout`; a request body may pause at most `body_timeout` between
+    # chunks.
+    header_timeout: float = 5.0
+    keep_alive_timeout: float = 5.0
+    body_timeout: float = 15.0
+
+    def body_limit(self, path: str) -> int:
+        """The largest request body accepted on `path` (push has its own, larger limit)."""
+        return self.max_body_bytes if path == PUSH_PATH else self.max_request_bytes

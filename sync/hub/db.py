@@ -6,7 +6,9 @@ what makes the pull cursor gap-free: a reader can never see seq N+1 before seq N
 
 Tables:
 - `meta`: epoch (random id made with the file; bumped to simulate a restore),
-  cursor_generation (bumped to expire every cursor issued so far).
+  cursor_generation (bumped to expire every cursor issued so far), cursor_key (the hub's secret
+  for authenticating pull cursors; never leaves the file), legacy_cursor_top (on files upgraded
+  from schema 2: the last hub-wide seq an old-style cursor may name).
 - `orgs`, `coverage` (org -> police district), `tokens` (sha256 of the bearer token only;
   `last_seen_at` = its last successful sync call, written at most every ~30 s).
 - `staff`: each organisation's people (display name, worker/supervisor, active). A token's
@@ -16,7 +18,12 @@ Tables:
   (org_id, audience, kind, id, version) -- the idempotency key, scoped by org so one
   organisation's ids can never collide with (or reveal) another's. `author` is the staff id
   of the token that pushed it (NULL for hub-made versions).
-- `changes`: the per-hub monotonically increasing change log that pull pages through.
+- `changes`: the change log that pull pages through. `seq` is hub-wide (commit order across
+  all organisations); `org_seq` is the organisation's own gap-free position (1, 2, 3, ... per
+  org), and the only one a cursor carries, so a cursor says nothing about other organisations'
+  write volume. `org_seq` is MAX + 1 for the org inside the write transaction: writers are
+  serialised here; a database with concurrent writers must hold a per-organisation lock to
+  COMMIT while assigning it (see `service._log_change`).
 
 Schema versions (`meta.schema_version`): a new file gets the current SCHEMA; an older file is
 upgraded in place by the explicit steps in `_UPGRADES`, all in one transaction, so a file is
@@ -25,6 +32,7 @@ either wholly old or wholly new. `CREATE TABLE IF NOT EXISTS` alone would never 
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 import uuid
@@ -32,7 +40,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _STAFF_TABLE = """
 CREATE TABLE IF NOT EXISTS staff (
@@ -93,13 +101,16 @@ CREATE TABLE IF NOT EXISTS records (
     UNIQUE (org_id, audience, kind, id, version)
 );
 CREATE INDEX IF NOT EXISTS records_cpd ON records (audience, rowid);
+CREATE INDEX IF NOT EXISTS records_id ON records (id, kind, audience);
 CREATE TABLE IF NOT EXISTS changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id TEXT NOT NULL,
     record_rowid INTEGER NOT NULL REFERENCES records(rowid),
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    org_seq INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS changes_org ON changes (org_id, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS changes_org_seq ON changes (org_id, org_seq);
 """.replace("{staff}", _STAFF_TABLE)
 
 
@@ -198,8 +209,29 @@ def _upgrade_1_to_2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _upgrade_2_to_3(conn: sqlite3.Connection) -> None:
+    """Per-organisation change positions, for a file made by schema 2 (cursors carried the
+    hub-wide seq, which let one organisation watch another's write volume)."""
+    # SQLite adds a NOT NULL column only with a default; every existing row is numbered next.
+    conn.execute("ALTER TABLE changes ADD COLUMN org_seq INTEGER NOT NULL DEFAULT 0")
+    # Each organisation's changes numbered 1, 2, 3 ... in the order the hub committed them, so
+    # its position in the new numbering says exactly what the old hub-wide seq said for it.
+    conn.execute(
+        "UPDATE changes SET org_seq = numbered.n FROM (SELECT seq,"
+        " ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY seq) AS n FROM changes) AS numbered"
+        " WHERE numbered.seq = changes.seq"
+    )
+    # Laptops still hold old-style cursors (a hub-wide seq). They stay usable -- translated to
+    # the caller's own position -- but only up to what the file held at the upgrade: anything
+    # beyond was never issued by this hub (a restore from backup), answered as cursor_ahead.
+    conn.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('legacy_cursor_top',"
+        " (SELECT CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM changes))"
+    )
+
+
 # from-version -> the step that brings a file to from-version + 1
-_UPGRADES = {1: _upgrade_1_to_2}
+_UPGRADES = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 
 
 class SchemaTooNew(RuntimeError):
@@ -235,6 +267,8 @@ def init_db(path: Path) -> None:
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('cursor_generation', '0')")
+            # The secret that authenticates pull cursors (new files and upgraded ones alike).
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('cursor_key', ?)", (secrets.token_hex(32),))
         except BaseException:
             conn.execute("ROLLBACK")
             raise

@@ -1,9 +1,12 @@
 """Test fault hooks: a plan of misbehaviours the hub acts out on purpose (sync.md fault matrix).
 
 Never active unless a test arms it. In-process: `server.faults.fail_next(status=500, times=3)`.
-Over HTTP (only if the server was started with `test_hooks=True` / `cvi-hub serve --test-hooks`):
+Over HTTP only if the server was started with `test_hooks=True` / `cvi-hub serve --test-hooks`
+(off by default), and only with an admin token (401 without one, 403 for other roles):
 `POST /v1/test/faults` with `{"fault": "<method name>", ...kwargs}`, e.g.
 `{"fault": "fail_next", "status": 503, "times": 2, "retry_after": 1}`, or `{"fault": "clear"}`.
+The other hooks (same rules): `POST /v1/test/epoch`, `/v1/test/expire-cursors`, and
+`/v1/test/rate-limit` with `{"rate_per_second": r, "burst": b}`.
 
 Faults and where they bite (`route` is a path prefix; push = "/v1/sync/push"):
 - fail_next(status, times, retry_after, route): answer `status` (with Retry-After if given)

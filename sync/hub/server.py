@@ -14,22 +14,96 @@
 
 `start()` returns once the socket accepts connections; `stop()` ends long-polls and waits for
 the thread. The same object serves `cvi-hub serve` via `serve_forever()`.
+
+Transport guards (HubConfig): every accepted connection gets TCP_NODELAY; a request head must be
+complete within `header_timeout` (GuardedH11Protocol), an idle kept-alive connection closes after
+`keep_alive_timeout`; body limits and body time-outs are the app's (`sync.hub.app.BodyLimit`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import admin
-from .app import RateLimiter, create_app
-from .config import Clock, HubConfig, utc_now
+from .app import AuthFailureLimiter, RateLimiter, create_app
+from .config import Clock, HubConfig, Ticks, utc_now
 from .faults import FaultPlan
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for the request head and TCP_NODELAY.
+
+    uvicorn closes a kept-alive connection that stays silent, but a connection that sends half a
+    request line (or nothing at all, on a fresh connection) is kept for ever: a hundred such
+    sockets pin a hundred file descriptors. Here the head must be complete within
+    `header_timeout` seconds of the connection opening, or of the first byte after a response on
+    a kept-alive connection (before that byte uvicorn's own keep-alive timer runs). Use
+    `guarded_protocol(seconds)` for a subclass with another deadline.
+    """
+
+    header_timeout: float = 5.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        # uvicorn writes a response's head and body in two writes; with Nagle on, the body waits
+        # for the client's delayed ACK (~40 ms per request on a kept-alive connection). asyncio
+        # only sets TCP_NODELAY itself when the socket's proto is IPPROTO_TCP, and inheriting it
+        # from the listening socket is a Linux habit, so set it on every connection here.
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._arm_head_timer()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        # h11 keeps the client side IDLE until a whole head is parsed. Bytes of a head have come
+        # (uvicorn has just cancelled its keep-alive timer): the rest must follow in time.
+        if self.conn.their_state is h11.IDLE:
+            if self._head_timer is None:
+                self._arm_head_timer()
+        else:
+            self._cancel_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def _arm_head_timer(self) -> None:
+        self._cancel_head_timer()
+        self._head_timer = self.loop.call_later(self.header_timeout, self._head_timed_out)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        # Nothing has been answered on this cycle (no request was parsed), so just close, as
+        # uvicorn's keep-alive time-out does.
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def guarded_protocol(header_timeout: float) -> type[GuardedH11Protocol]:
+    """A GuardedH11Protocol subclass with this head deadline (uvicorn builds protocols itself)."""
+    return type("GuardedH11Protocol", (GuardedH11Protocol,), {"header_timeout": header_timeout})
 
 
 class HubServer:
@@ -42,14 +116,17 @@ class HubServer:
         config: HubConfig | None = None,
         clock: Clock = utc_now,
         test_hooks: bool = False,
+        ticks: Ticks = time.monotonic,
     ) -> None:
-        """`clock` is the hub's notion of now (receipt times); `test_hooks` exposes /v1/test/*."""
+        """`clock` is the hub's notion of now (receipt times), `ticks` the rate limits' clock;
+        `test_hooks` exposes /v1/test/* (admin token only; never on by default)."""
         self.db_path = Path(db_path)
         self.host = host
         self.config = config or HubConfig()
         self.faults = FaultPlan()
-        self.app = create_app(self.db_path, self.config, self.faults, clock, test_hooks)
+        self.app = create_app(self.db_path, self.config, self.faults, clock, test_hooks, ticks=ticks)
         self.limiter: RateLimiter = self.app.state.limiter
+        self.auth_limiter: AuthFailureLimiter = self.app.state.auth_limiter
         self._requested_port = port
         self._sock: socket.socket | None = None
         self._server: uvicorn.Server | None = None
@@ -67,10 +144,10 @@ class HubServer:
 
     def _bind(self) -> socket.socket:
         # Bind ourselves so port 0 resolves before uvicorn starts and `url` is known at once.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only if it sees that
+        # proto (the protocol class sets it on each connection anyway, see GuardedH11Protocol).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # uvicorn writes a response's head and body separately; with Nagle on, the body waits
-        # for the client's delayed ACK (~40 ms a keep-alive request). Accepted sockets inherit it.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, self._requested_port))
         sock.listen(128)
@@ -88,7 +165,8 @@ class HubServer:
             log_level="warning",
             lifespan="on",
             timeout_graceful_shutdown=2,
-            timeout_keep_alive=5,
+            timeout_keep_alive=self.config.keep_alive_timeout,  # type: ignore[arg-type]
+            http=guarded_protocol(self.config.header_timeout),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -129,6 +207,29 @@ class HubServer:
 
     def bump_epoch(self) -> str:
         return admin.bump_epoch(self.db_path)
+
+    def connection_options(self, level: int, option: int, timeout: float = 5.0) -> dict[tuple[str, int], int]:
+        """`getsockopt(level, option)` of every open client connection, by client address.
+
+        Read on the server's side of each socket, in the server's event loop (its connection set
+        is only touched there). For tests and diagnostics, e.g. that TCP_NODELAY is on.
+        """
+        loop = self.app.state.notifier.loop
+        if self._server is None or loop is None:
+            raise RuntimeError("hub not started")
+        state = self._server.server_state
+
+        async def collect() -> dict[tuple[str, int], int]:
+            found: dict[tuple[str, int], int] = {}
+            for connection in list(state.connections):
+                transport = getattr(connection, "transport", None)
+                sock = transport.get_extra_info("socket") if transport is not None else None
+                peer = transport.get_extra_info("peername") if transport is not None else None
+                if sock is not None and peer is not None:
+                    found[(str(peer[0]), int(peer[1]))] = int(sock.getsockopt(level, option))
+            return found
+
+        return asyncio.run_coroutine_threadsafe(collect(), loop).result(timeout)
 
     def __enter__(self) -> HubServer:
         return self.start()

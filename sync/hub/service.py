@@ -11,6 +11,12 @@ Key rules (see sync.md):
   rolls back alone and every record gets a result; results leave only after COMMIT.
 - Organisation scope comes from the principal (the token), never from a body; lookups of
   another organisation's ids find nothing, exactly like ids that do not exist.
+- Records are bound to the organisation's own incidents (routed to it, or recorded by it):
+  a record naming any other incident is refused (`_unbound_incident`), CPD's views count a
+  response only for its organisation's incident (`_CPD_BOUND`), and CPD's notifications never
+  overwrite an incident an organisation recorded itself (`IncidentIdTaken`, `_route_new`).
+- Pull cursors carry the organisation's own change position, MAC'd and bound to the org
+  (`encode_cursor`), so they reveal nothing about other organisations' writes.
 - People: the org's staff list lives here. An assignee must be an active staff member; a
   correction of an action/referral/follow-up comes from its author or a supervisor; every
   device record remembers its author (the pushing token's staff id).
@@ -24,20 +30,32 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
-import math
 import re
 import sqlite3
+import threading
+import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from cvi_desktop.domain import QUALIFYING_ACTIONS
-from cvi_desktop.sharing import INCIDENT_S, Audience, RecordKind, canonical_json, content_hash
+from cvi_desktop import monthly as review_math
+from cvi_desktop.errors import ValidationError as CoreValidationError
+from cvi_desktop.fields import MAX_INT, text_problem
+from cvi_desktop.sharing import (
+    INCIDENT_S,
+    INCIDENT_S_IF_AGREED,
+    Agreement,
+    Audience,
+    RecordKind,
+    canonical_json,
+    content_hash,
+)
 
 from ..protocol import (
     DATA_MODELS,
@@ -48,6 +66,7 @@ from ..protocol import (
     DistrictMonth,
     FieldError,
     FlagReason,
+    GroupFigures,
     LatencyStats,
     Me,
     MonthlyReport,
@@ -55,6 +74,7 @@ from ..protocol import (
     NotificationCorrection,
     NotificationResult,
     NotificationStatus,
+    OrgMonth,
     PullResponse,
     PushRecord,
     PushResult,
@@ -65,7 +85,10 @@ from ..protocol import (
     StaffOut,
     StaffRole,
     TokenRole,
+    TrendMonth,
+    cpd_data_model,
 )
+from .bodies import TOO_DEEP
 from .db import Database
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -112,6 +135,21 @@ class NotStaff(Exception):
 
 class NotificationConflict(Exception):
     """POST of an existing notification id with different content: use PUT to correct."""
+
+
+class IncidentIdTaken(NotificationConflict):
+    """POST of a notification whose id is an incident an organisation recorded itself (409).
+
+    The organisation's incident is its own: routing CPD's facts under the same id would
+    overwrite it (assignee reset, source changed). A NotificationConflict so that it is a 409
+    wherever that one is; its message says what is wrong."""
+
+    def __init__(self, notification_id: str) -> None:
+        super().__init__(
+            f"notification id {notification_id} is already the id of an incident an organisation"
+            " recorded itself; post it under another id"
+        )
+        self.notification_id = notification_id
 
 
 def iso(moment: datetime) -> str:
@@ -303,29 +341,81 @@ _HUB_FACTS = tuple(f for f in INCIDENT_S if f not in ("id", "org_received_at")) 
 _INSTANT_FACTS = {"occurred_at", "cpd_notified_at"}
 
 
+def _safe(text: str, longest: int = 200) -> str:
+    """Text fit to send back: valid Unicode (a lone surrogate in an echoed key or message cannot
+    be encoded as UTF-8, which would fail the whole answer) and short."""
+    if not text.isascii() and text_problem(text) is not None:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= longest else text[: longest - 3] + "..."
+
+
 def _errors(exc: ValidationError, prefix: str) -> list[FieldError]:
     out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
-        out.append(FieldError(field=loc, message=err["msg"]))
+    for err in exc.errors(include_url=False, include_input=False):
+        parts = [prefix, *err["loc"]]
+        ctx = err.get("ctx") or {}
+        if err["type"] == "cross_field" and isinstance(ctx.get("field"), str):
+            # A rule across fields (IncidentRules, ActionRules) names the field it refuses.
+            parts.append(ctx["field"])
+            message = str(ctx.get("reason", err["msg"]))
+        elif err["type"] == "extra_forbidden" and parts[-1] in INCIDENT_S_IF_AGREED and "incident" in parts:
+            message = "not shared with CPD: the organisation's data-sharing agreement does not allow it"
+        else:
+            message = err["msg"]
+        loc = ".".join(str(p) for p in parts if p != "")
+        out.append(FieldError(field=_safe(loc), message=_safe(message, 500)))
     return out
 
 
 def _echo(index: int, raw: Any) -> dict[str, Any]:
-    """Identify a result by what the record said about itself, when that is usable."""
+    """Identify a result by what the record said about itself, when that is usable: text that
+    is valid and short (an id of a megabyte, or with a lone surrogate, is not echoed) and a
+    version within 63 bits."""
     src = raw if isinstance(raw, dict) else {}
 
-    def pick(name: str, kind: type) -> Any:
+    def text(name: str, longest: int) -> str | None:
         value = src.get(name)
-        return value if isinstance(value, kind) and not isinstance(value, bool) else None
+        if isinstance(value, str) and len(value) <= longest and text_problem(value) is None:
+            return value
+        return None
 
+    version = src.get("version")
     return {
         "index": index,
-        "id": pick("id", str),
-        "kind": pick("kind", str),
-        "audience": pick("audience", str),
-        "version": pick("version", int),
+        "id": text("id", 128),
+        "kind": text("kind", 32),
+        "audience": text("audience", 32),
+        "version": version if type(version) is int and 0 <= version <= MAX_INT else None,
     }
+
+
+# How deep a pushed record may nest (object in list in object ...). The deepest real one, a
+# response record's action's staff list, is 5 levels; 32 leaves room and keeps every walk of a
+# record (validation, hashing, storing) far from Python's recursion limit.
+MAX_DEPTH = 32
+
+
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` nests deeper than `limit` (iterative: a hostile record cannot recurse us)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def agreement(conn: sqlite3.Connection, org_id: str) -> Agreement:
+    """The organisation's data-sharing agreement terms as the hub knows them (default: none).
+
+    Kept in `meta` under `agreement.share_block.<org>` ("1" = on; see admin.set_agreement)."""
+    key = f"agreement.share_block.{org_id}"
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return Agreement(share_block=row is not None and row[0] == "1")
 
 
 def _current(
@@ -349,7 +439,7 @@ def _same_fact(field: str, a: Any, b: Any) -> bool:
     if field in _INSTANT_FACTS and isinstance(a, str) and isinstance(b, str):
         try:
             return _parse_instant(a) == _parse_instant(b)
-        except ValueError:
+        except (ValueError, OverflowError):  # a time stored before bounds were checked (issue 9)
             return a == b
     if field == "victim_age_bands":
         return sorted(a or []) == sorted(b or [])
@@ -386,18 +476,24 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
     def rejected(reason: RejectReason, errors: list[FieldError] | None = None, **extra: Any) -> PushResult:
         return PushResult(**echo, status=ResultStatus.REJECTED, reason=reason, errors=errors, **extra)
 
+    # Everything is validated before anything else reads the record: the hash walks and encodes
+    # the data, so a value it cannot take (a lone surrogate, a hostile depth) must already be
+    # refused -- for this record alone -- by then.
+    if raw is TOO_DEEP or _too_deep(raw):
+        return rejected(RejectReason.INVALID,
+                        [FieldError(field="data", message=f"nested deeper than {MAX_DEPTH} levels")])
     try:
         rec = PushRecord.model_validate(raw)
     except ValidationError as exc:
         return rejected(RejectReason.INVALID, _errors(exc, ""))
-    # Hash the data exactly as received (not the parsed model) so it matches the device's bytes.
-    if envelope_hash(raw["kind"], rec.id, rec.version, raw["audience"], rec.data) != rec.sha256:
-        return rejected(RejectReason.HASH_MISMATCH)
     model = DATA_MODELS.get((rec.audience, rec.kind))
     if model is None:
         return rejected(RejectReason.KIND_NOT_ALLOWED)
     if (rec.audience, rec.kind) in _SUPERVISOR_KINDS and principal.role is not TokenRole.SUPERVISOR:
         return rejected(RejectReason.ROLE_NOT_ALLOWED)
+    if (rec.audience, rec.kind) == (Audience.CPD, RecordKind.RESPONSE_RECORD):
+        # CPD gets agreement-gated fields (the block) only if this organisation agreed to them.
+        model = cpd_data_model(agreement(conn, org))
     try:
         parsed: BaseModel = model.model_validate(rec.data)
     except ValidationError as exc:
@@ -409,6 +505,12 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
         consistency.append(FieldError(field="data.version", message="must equal the record version"))
     if consistency:
         return rejected(RejectReason.INVALID, consistency)
+    # Hash the data exactly as received (not the parsed model) so it matches the device's bytes.
+    if envelope_hash(rec.kind.value, rec.id, rec.version, rec.audience.value, rec.data) != rec.sha256:
+        return rejected(RejectReason.HASH_MISMATCH)
+    unbound = _unbound_incident(conn, org, rec)
+    if unbound is not None:
+        return rejected(RejectReason.INVALID, [unbound])
 
     audience, kind = rec.audience.value, rec.kind.value
     cur = conn.execute(
@@ -499,14 +601,59 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
     if flag is not None:
         conn.execute("UPDATE records SET flag = ? WHERE rowid = ?", (flag.value, rowid))
     if rec.audience is Audience.ORG:
-        conn.execute(
-            "INSERT INTO changes (org_id, record_rowid, created_at) VALUES (?, ?, ?)", (org, rowid, stamp)
-        )
+        _log_change(conn, org, rowid, stamp)
     status = ResultStatus.ACCEPTED_FLAGGED if flag else ResultStatus.APPLIED
     return PushResult(**echo, status=status, server_received_at=stamp, flag=flag)
 
 
 NOT_STAFF = "not an active staff member of this organisation"
+# The same words whether the incident is another organisation's or does not exist at all: the
+# answer must not tell one organisation which incident ids another holds.
+NOT_OUR_INCIDENT = "not an incident of this organisation (neither routed to it nor recorded by it)"
+
+
+def _unbound_incident(conn: sqlite3.Connection, org: str, rec: PushRecord) -> FieldError | None:
+    """The error for a record that describes an incident which is not the pushing org's, or None.
+
+    Every record but an incident itself names its incident, and everything the hub derives from
+    it (CPD's figures above all) is keyed by that id. An organisation's incidents are the ones
+    the hub holds for it: routed to it (the hub wrote its first version) or recorded by one of
+    its laptops (a self-found incident it pushed). Anything else would let one organisation
+    attach records to -- and change CPD's figures for -- an incident of another.
+    """
+    if rec.kind is RecordKind.INCIDENT:
+        return None  # an incident record is the org's own by being pushed (see _incident_owned)
+    if rec.kind is RecordKind.RESPONSE_RECORD:
+        incident = rec.data.get("incident")
+        field, incident_id = "data.incident.id", incident.get("id") if isinstance(incident, dict) else None
+    else:
+        field, incident_id = "data.incident_id", rec.data.get("incident_id")
+    if incident_id is None:
+        return None  # names no incident (where the model allows that): nothing to bind
+    found = conn.execute(
+        "SELECT 1 FROM records WHERE org_id = ? AND audience = 'org' AND kind = 'incident' AND id = ?"
+        " LIMIT 1",
+        (org, str(incident_id)),
+    ).fetchone()
+    return None if found is not None else FieldError(field=field, message=NOT_OUR_INCIDENT)
+
+
+def _log_change(conn: sqlite3.Connection, org: str, record_rowid: int, stamp: str) -> None:
+    """Append a record version to the organisation's change log at its next position.
+
+    `org_seq` is the org's own count (1, 2, 3, ...), so the cursor that carries it reveals
+    nothing about other organisations. MAX + 1 is safe and gap-free here because every hub write
+    is one BEGIN IMMEDIATE transaction (writers serialised, positions handed out in commit order;
+    a rolled-back SAVEPOINT gives its position back). A database with concurrent writers must
+    take a per-organisation lock held to COMMIT first (e.g. `SELECT ... FROM orgs WHERE id = ?
+    FOR UPDATE`), or a reader could see position N+1 before N committed and skip N for good.
+    The unique index (org_id, org_seq) turns any such mistake into an error, never a gap.
+    """
+    conn.execute(
+        "INSERT INTO changes (org_id, org_seq, record_rowid, created_at) VALUES"
+        " (?, (SELECT COALESCE(MAX(org_seq), 0) + 1 FROM changes WHERE org_id = ?), ?, ?)",
+        (org, org, record_rowid, stamp),
+    )
 
 
 def _newer_by_another(conn: sqlite3.Connection, principal: Principal, rec: PushRecord, base: int) -> bool:
@@ -608,38 +755,119 @@ def _reassigned_flag(
 # --- pull --------------------------------------------------------------------------------------
 
 
-def encode_cursor(epoch: str, generation: str, seq: int) -> str:
-    return base64.urlsafe_b64encode(f"1:{epoch}:{generation}:{seq}".encode()).decode().rstrip("=")
+# Pull cursors. A cursor is `base64url(body) "." base64url(mac)` with body
+# "2:<epoch>:<generation>:<org_seq>:<org_id>": the caller's own position in its organisation's
+# change log (`changes.org_seq`), so it says nothing about anyone else's writes, and an
+# HMAC-SHA256 (truncated to 128 bits) under the hub's secret `meta.cursor_key` over the body,
+# so it cannot be forged or moved, and names the org so a cursor from one organisation is
+# refused for another. The body is not secret: it holds the caller's own count and the public
+# epoch. Old-style cursors ("1:<epoch>:<generation>:<hub-wide seq>", issued before schema 3)
+# are still honoured on an upgraded hub, translated to the caller's own position.
+CURSOR_VERSION = "2"
+_MAC_BYTES = 16
+_INVALID = "not a cursor this hub issued to this organisation"
 
 
-def decode_cursor(db: Database, cursor: str | None) -> int:
-    """The change seq a cursor stands for; raises CursorGone if it cannot be honoured."""
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _cursor_mac(key: bytes, body: str) -> bytes:
+    return hmac.new(key, body.encode(), hashlib.sha256).digest()[:_MAC_BYTES]
+
+
+def cursor_key(db: Database) -> bytes:
+    """The hub's secret for cursors (made with the file; see db.init_db)."""
+    value = db.meta("cursor_key")
+    assert value is not None
+    return bytes.fromhex(value)
+
+
+def encode_cursor(key: bytes, epoch: str, generation: str, org_id: str, seq: int) -> str:
+    """The cursor for position `seq` of organisation `org_id`'s change log."""
+    body = f"{CURSOR_VERSION}:{epoch}:{generation}:{seq}:{org_id}"
+    return _b64(body.encode()) + "." + _b64(_cursor_mac(key, body))
+
+
+def decode_cursor(db: Database, cursor: str | None, org_id: str | None = None) -> int:
+    """The position in the caller's change log a cursor stands for; CursorGone if it cannot be
+    honoured. With `org_id` (the caller's organisation) a cursor issued to another one is
+    refused; without it (a long-poll deciding only whether to answer yet) the cursor's own
+    organisation is used, and `pull` then checks the caller.
+
+    Order matters for the client's recovery: another epoch is told even for a cursor whose MAC
+    this hub cannot check (a hub file made afresh has a new secret as well as a new epoch); only
+    an authentic cursor can be "expired" or "ahead".
+    """
     if not cursor:
         return 0
+    if "." not in cursor:
+        return _decode_legacy(db, cursor, org_id)
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        version, epoch, generation, seq_text = text.split(":")
+        body_text, mac_text = cursor.split(".", 1)
+        body = _unb64(body_text).decode()
+        mac = _unb64(mac_text)
+        version, epoch, generation, seq_text, cursor_org = body.split(":", 4)
         seq = int(seq_text)
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise CursorGone("not a cursor this hub issued", "cursor_invalid") from None
-    if version != "1" or seq < 0:
-        raise CursorGone("not a cursor this hub issued", "cursor_invalid")
+        raise CursorGone(_INVALID, "cursor_invalid") from None
+    # int() also reads "+3", " 3" and non-ASCII digits; a cursor this hub wrote has none of them.
+    if version != CURSOR_VERSION or not (seq_text.isascii() and seq_text.isdigit()):
+        raise CursorGone(_INVALID, "cursor_invalid")
     if epoch != db.epoch():
         raise CursorGone("cursor from another hub epoch", "cursor_other_epoch")
+    if not hmac.compare_digest(mac, _cursor_mac(cursor_key(db), body)):
+        raise CursorGone(_INVALID, "cursor_invalid")
+    if org_id is not None and cursor_org != org_id:
+        raise CursorGone(_INVALID, "cursor_invalid")
     if generation != db.meta("cursor_generation"):
         raise CursorGone("cursor expired", "cursor_expired")
-    if seq > _top(db.conn()):
+    if seq > latest_seq(db, cursor_org):
         raise CursorGone("cursor ahead of this hub", "cursor_ahead")
     return seq
 
 
-def _top(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+def _decode_legacy(db: Database, cursor: str, org_id: str | None) -> int:
+    """An old-style cursor (a hub-wide seq, before schema 3), as the caller's own position.
+
+    Honoured only on a file upgraded from schema 2, and only up to the hub-wide seq it held
+    then (`legacy_cursor_top`): the old cursors already showed those numbers, so answering them
+    shows nothing new, and every answer carries a new-style cursor. `cvi-hub expire-cursors`
+    (a new generation) ends them. Without `org_id` there is no position to give yet: -1 makes a
+    long-poll answer at once, and its pull translates the cursor.
+    """
+    try:
+        version, epoch, generation, seq_text = _unb64(cursor).decode().split(":")
+        seq = int(seq_text)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise CursorGone(_INVALID, "cursor_invalid") from None
+    legacy_top = db.meta("legacy_cursor_top")
+    if version != "1" or not (seq_text.isascii() and seq_text.isdigit()) or legacy_top is None:
+        raise CursorGone(_INVALID, "cursor_invalid")
+    if epoch != db.epoch():
+        raise CursorGone("cursor from another hub epoch", "cursor_other_epoch")
+    if generation != db.meta("cursor_generation"):
+        raise CursorGone("cursor expired", "cursor_expired")
+    if seq > int(legacy_top):
+        raise CursorGone("cursor ahead of this hub", "cursor_ahead")
+    if org_id is None:
+        return -1
+    row = db.conn().execute(
+        "SELECT COALESCE(MAX(org_seq), 0) FROM changes WHERE org_id = ? AND seq <= ?", (org_id, seq)
+    ).fetchone()
+    return int(row[0])
 
 
 def latest_seq(db: Database, org_id: str) -> int:
+    """The organisation's newest position in its change log (0: none yet)."""
     row = (
-        db.conn().execute("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE org_id = ?", (org_id,)).fetchone()
+        db.conn()
+        .execute("SELECT COALESCE(MAX(org_seq), 0) FROM changes WHERE org_id = ?", (org_id,))
+        .fetchone()
     )
     return int(row[0])
 
@@ -661,26 +889,27 @@ def _change(row: sqlite3.Row) -> Change:
 
 
 def pull(db: Database, principal: Principal, cursor: str | None, limit: int) -> PullResponse:
+    """A page of the caller's organisation's changes after `cursor`, and the cursor after it."""
+    org = principal.org_id
+    assert org is not None
     with db.read() as conn:
-        seq = decode_cursor(db, cursor)
+        seq = decode_cursor(db, cursor, org)
         rows = conn.execute(
-            "SELECT c.seq, r.* FROM changes c JOIN records r ON r.rowid = c.record_rowid"
-            " WHERE c.org_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?",
-            (principal.org_id, seq, limit + 1),
+            "SELECT c.org_seq, r.* FROM changes c JOIN records r ON r.rowid = c.record_rowid"
+            " WHERE c.org_id = ? AND c.org_seq > ? ORDER BY c.org_seq LIMIT ?",
+            (org, seq, limit + 1),
         ).fetchall()
-        epoch, generation, top = db.epoch(), db.meta("cursor_generation") or "0", _top(conn)
+        epoch, generation, key = db.epoch(), db.meta("cursor_generation") or "0", cursor_key(db)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    if has_more:
-        seq = rows[-1]["seq"]
-    else:
-        # Everything up to the hub-wide top of this snapshot has been seen for this org, so the
-        # cursor may move there (other orgs' changes in between are not this org's).
-        seq = max(seq, top)
+    if rows:
+        # Positions are the org's own and gap-free, so the last one returned is exactly how far
+        # the caller has seen; with no rows it stays where it was.
+        seq = rows[-1]["org_seq"]
     return PullResponse(
         epoch=epoch,
         changes=[_change(r) for r in rows],
-        cursor=encode_cursor(epoch, generation, seq),
+        cursor=encode_cursor(key, epoch, generation, org, seq),
         has_more=has_more,
     )
 
@@ -716,9 +945,8 @@ def _hub_write(
             stamp,
         ),
     )
-    conn.execute(
-        "INSERT INTO changes (org_id, record_rowid, created_at) VALUES (?, ?, ?)", (org, cur.lastrowid, stamp)
-    )
+    assert cur.lastrowid is not None
+    _log_change(conn, org, cur.lastrowid, stamp)
     return RecordOut(
         audience=Audience.ORG,
         kind=RecordKind.INCIDENT,
@@ -764,12 +992,28 @@ def _current_notification(conn: sqlite3.Connection, notification_id: str) -> sql
     ).fetchone()
 
 
+def _org_incident_exists(conn: sqlite3.Connection, incident_id: str) -> bool:
+    """Whether any organisation holds an incident under this id (used before CPD's first
+    version of a notification exists, when every such incident is one an org recorded itself)."""
+    found = conn.execute(
+        "SELECT 1 FROM records WHERE id = ? AND kind = 'incident' AND audience = 'org' LIMIT 1",
+        (incident_id,),
+    ).fetchone()
+    return found is not None
+
+
 def _route_new(conn: sqlite3.Connection, facts: dict[str, Any], stamp: str, skip: set[str]) -> int:
     count = 0
     for (org,) in conn.execute(
         "SELECT org_id FROM coverage WHERE district = ? ORDER BY org_id", (facts["district"],)
     ).fetchall():
         if org in skip:
+            continue
+        if _current(conn, org, "org", "incident", facts["id"]) is not None:
+            # Not routed here yet, yet the org holds this id: its own incident, recorded after CPD
+            # posted the notification (a correction now brings the org into coverage). Routing
+            # would overwrite it with CPD's facts; the org keeps its incident, and CPD's figures
+            # count only the organisations the notification did reach.
             continue
         conn.execute("INSERT INTO routes VALUES (?, ?, ?)", (facts["id"], org, stamp))
         _hub_write(
@@ -787,7 +1031,8 @@ def post_notification(db: Database, body: Notification, now: datetime) -> Notifi
     """Create a notification and route it to every organisation covering its district.
 
     Posting the same content again is a no-op (`unchanged`); other content under an existing
-    id raises NotificationConflict (corrections go through `correct_notification`).
+    id raises NotificationConflict (corrections go through `correct_notification`); an id that
+    is an incident an organisation recorded itself raises IncidentIdTaken, touching nothing.
     """
     stamp = iso(now)
     facts = _facts(body, body.id)
@@ -803,6 +1048,8 @@ def post_notification(db: Database, body: Notification, now: datetime) -> Notifi
                 status=NotificationStatus.UNCHANGED,
                 routed_to=routed.fetchone()[0],
             )
+        if _org_incident_exists(conn, body.id):
+            raise IncidentIdTaken(body.id)
         conn.execute("INSERT INTO notifications VALUES (?, 1, ?, ?)", (body.id, canonical_json(facts), stamp))
         count = _route_new(conn, facts, stamp, skip=set())
     return NotificationResult(id=body.id, version=1, status=NotificationStatus.CREATED, routed_to=count)
@@ -899,12 +1146,27 @@ def _record_out(row: sqlite3.Row) -> RecordOut:
 # --- CPD views ---------------------------------------------------------------------------------
 
 
+# Whether response record `r` describes an incident of the organisation that sent it: a CPD
+# notification routed to that org, or (an id CPD never posted) an incident the org recorded
+# itself. Pushes are refused otherwise (`_unbound_incident`); CPD's views apply the same rule
+# so that records stored before that check cannot count for another organisation's incident.
+_CPD_BOUND = (
+    "(EXISTS (SELECT 1 FROM routes WHERE notification_id = json_extract(r.data, '$.incident.id')"
+    "  AND org_id = r.org_id)"
+    " OR (NOT EXISTS (SELECT 1 FROM notifications WHERE id = json_extract(r.data, '$.incident.id'))"
+    "  AND EXISTS (SELECT 1 FROM records i WHERE i.org_id = r.org_id AND i.audience = 'org'"
+    "   AND i.kind = 'incident' AND i.id = json_extract(r.data, '$.incident.id'))))"
+)
+
+
 def cpd_records(db: Database, since: int, limit: int) -> CpdRecordsPage:
+    """Response records after `since` (hub order), only those bound to their org's incident."""
     rows = (
         db.conn()
         .execute(
-            "SELECT rowid, org_id, id, version, data, sha256, server_received_at FROM records"
-            " WHERE audience = 'cpd' AND rowid > ? ORDER BY rowid LIMIT ?",
+            "SELECT r.rowid, r.org_id, r.id, r.version, r.data, r.sha256, r.server_received_at"
+            f" FROM records r WHERE r.audience = 'cpd' AND r.rowid > ? AND {_CPD_BOUND}"
+            " ORDER BY r.rowid LIMIT ?",
             (since, limit + 1),
         )
         .fetchall()
@@ -929,104 +1191,391 @@ def cpd_records(db: Database, since: int, limit: int) -> CpdRecordsPage:
 
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# One percentile for the laptop and the hub: nearest-rank, in `cvi_desktop.monthly`.
+percentile = review_math.percentile
+# Instants in a review record that the calculation reads (`review_math.READS`).
+_INCIDENT_TIMES = ("occurred_at", "org_received_at")
+_INCIDENT_COUNTS = ("victims_total", "victims_fatal")
 
 
-def percentile(values: Sequence[float], p: float) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least p% of values at or below it."""
-    if not values:
+@dataclass(frozen=True)
+class HubReview:
+    """The monthly review as the hub computes it from its shareable projection.
+
+    `review`: the city (each incident once: a notification routed to two organisations is one
+    incident, with both organisations' approved actions), its districts and the trend; its
+    `orgs` are each organisation's own incidents (the routes it got and the incidents it
+    recorded), from its own approved records. `skipped`: stored rows left out because a time
+    or count in them cannot be read (rows stored before the hub checked them)."""
+
+    review: review_math.MonthlyReview
+    skipped: int
+
+
+def _when(value: Any) -> datetime | None:
+    """An aware instant, or None for absent; ValueError for anything unreadable (naive too:
+    comparing it with an aware one would raise inside the calculation)."""
+    if value is None or value == "":
         return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[rank - 1]
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("no offset")
+    # In UTC now: an instant at the edge of the calendar ("0001-01-01T00:00+14:00") would
+    # otherwise overflow later, when compared with the month's bounds (OverflowError here).
+    return moment.astimezone(UTC)
 
 
-def _stats(values: list[float]) -> LatencyStats:
-    return LatencyStats(n=len(values), p50_s=percentile(values, 50), p90_s=percentile(values, 90))
+def _codes(part: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`part` if each of its codes is text or absent (the calculation counts and compares
+    them: a list where a code belongs could not even be looked up); else ValueError."""
+    if any(v is not None and not isinstance(v, str) for k, v in part.items() if k != "started_at"):
+        raise ValueError("a code that is not text")
+    return part
 
 
-def monthly(db: Database, month: str) -> MonthlyReport:
-    """Review figures per district for incidents that occurred in `month` (Chicago time).
+def _clean(data: Any) -> dict[str, Any] | None:
+    """The fields the calculation reads (`review_math.READS`) of a response-record-shaped dict,
+    with its instants parsed (so nothing is parsed twice, nor kept twice), or None for a poison
+    row the calculation could not read without raising."""
+    try:
+        raw = data["incident"]
+        incident = {name: raw.get(name) for name in review_math.READS["incident"]}
+        for name in _INCIDENT_TIMES:
+            incident[name] = _when(incident[name])
+        if incident["occurred_at"] is None or not isinstance(incident["district"], str):
+            return None
+        if not isinstance(incident["incident_type"], str | None) or isinstance(incident["id"], dict | list):
+            return None
+        for name in _INCIDENT_COUNTS:
+            if incident[name] is not None:
+                incident[name] = int(incident[name])
+        actions = []
+        for action in data.get("actions") or ():
+            picked = {name: action.get(name) for name in review_math.READS["actions"]}
+            picked["started_at"] = _when(picked["started_at"])
+            actions.append(_codes(picked))
+        referrals = [_codes({"category": r.get("category"), "status": r.get("status")})
+                     for r in data.get("referrals") or ()]
+        themes = [str(t) for t in data.get("themes") or ()]
+        followups = data.get("followups") or None
+        if followups is not None:
+            followups = {
+                "scheduled": int(followups.get("scheduled") or 0),
+                "done_on_time": int(followups.get("done_on_time") or 0),
+            }
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return None
+    return {"incident": incident, "actions": actions, "referrals": referrals, "themes": themes,
+            "followups": followups}
 
-    Incidents: CPD notifications routed to at least one organisation (latest version decides
-    district and time), plus incidents known only from approved response records (e.g. a
-    hospital referral). Received = the first time the hub routed it to an organisation (or the
-    record's org_received_at). Responses come only from response_records (what a supervisor
-    approved for CPD), latest version of each.
-    """
-    match = MONTH.match(month)
-    if match is None:
-        raise ValueError("month must be YYYY-MM")
-    year, mon = int(match[1]), int(match[2])
-    if not 1 <= year <= 9998:
-        raise ValueError("month out of range")
-    start = datetime(year, mon, 1, tzinfo=CHICAGO)
-    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=CHICAGO)
 
-    incidents: dict[str, dict[str, Any]] = {}
-    first_response: dict[str, datetime] = {}
-    qualifying = {a.value for a in QUALIFYING_ACTIONS}
-    with db.read() as conn:
+def _occurred(data: Any) -> datetime | None:
+    """When a poison row's incident occurred, if even that can be read (to place it in a month)."""
+    try:
+        return _when(data["incident"]["occurred_at"])
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return None
+
+
+@dataclass
+class _Response:
+    rowid: int
+    version: int
+    record: dict[str, Any] | None  # None: poison
+    occurred: datetime | None  # for poison: placed in a month if it can be
+    incident_id: str | None  # the incident it names (None for poison)
+
+
+class CpdProjection:
+    """CPD's shareable projection of one hub database, kept in memory and brought up to date
+    from the rows added since the last review (every table it reads only ever gains rows), so
+    a review parses each stored row once, not once per review, and rebuilds only the incidents
+    those rows touched. A database whose rows went backwards (restored from a backup) is read
+    again from the start.
+
+    `entries` holds what `cpd_review` feeds the calculation, one record per organisation and
+    incident (see there), each already tagged with its `org_id`. Rows are added in rowid order
+    (one writer at a time), so "after the last rowid read" misses none; the hub's epoch (bumped
+    by a restore) starts it again."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.epoch: str | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self.seen = (0, 0, 0)  # records, notifications, routes: the last rowid read
+        self.facts: dict[str, tuple[int, dict[str, Any] | None]] = {}  # id -> (version, facts)
+        self.routes: dict[str, dict[str, datetime | None]] = {}  # id -> org -> routed_at
+        self.own: set[tuple[str, str]] = set()  # (org, incident id) the org recorded
+        self.responses: dict[tuple[str, str], _Response] = {}  # (org, record id) -> latest
+        self.naming: dict[str, set[tuple[str, str]]] = {}  # incident id -> responses naming it
+        self.entries: dict[tuple[str, str], dict[str, Any]] = {}  # (org, incident id) -> record
+        self.entry_orgs: dict[str, set[str]] = {}  # incident id -> orgs with an entry
+        # CPD incidents with entries from two or more organisations, merged for the city.
+        self.merged: dict[str, dict[str, Any]] = {}
+        self.poison: set[tuple[str, str]] = set()  # responses that cannot be read
+        self.poison_notes: set[str] = set()  # notifications whose latest facts cannot be read
+
+    def refresh(self, conn: sqlite3.Connection) -> None:
+        top = review_version_of(conn)
+        epoch = conn.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+        epoch = epoch[0] if epoch else None
+        # A restore from backup bumps the epoch (and may leave fewer rows): start again, as the
+        # rows after the marks might be new ones over the restored ones.
+        if epoch != self.epoch or any(now < before for now, before in zip(top, self.seen, strict=True)):
+            self._reset()
+            self.epoch = epoch
+        records, notes, routes = self.seen
+        dirty: set[str] = set()
         for row in conn.execute(
-            "SELECT n.id, n.data,"
-            " (SELECT MIN(routed_at) FROM routes WHERE notification_id = n.id) AS received"
-            " FROM notifications n"
-            " WHERE n.version = (SELECT MAX(version) FROM notifications m WHERE m.id = n.id)"
+            "SELECT id, version, data FROM notifications WHERE rowid > ? AND rowid <= ?", (notes, top[1])
         ):
-            if row["received"] is not None:
+            known = self.facts.get(row["id"])
+            if known is not None and known[0] >= row["version"]:
+                continue
+            try:
+                cleaned = _clean({"incident": {**json.loads(row["data"]), "id": row["id"]}})
+            except (ValueError, TypeError, RecursionError):
+                cleaned = None
+            self.facts[row["id"]] = (row["version"], None if cleaned is None else cleaned["incident"])
+            (self.poison_notes.add if cleaned is None else self.poison_notes.discard)(row["id"])
+            dirty.add(row["id"])
+        for row in conn.execute(
+            "SELECT notification_id, org_id, routed_at FROM routes WHERE rowid > ? AND rowid <= ?",
+            (routes, top[2]),
+        ):
+            try:
+                routed = _when(row["routed_at"])
+            except ValueError:
+                routed = None
+            self.routes.setdefault(row["notification_id"], {})[row["org_id"]] = routed
+            dirty.add(row["notification_id"])
+        for row in conn.execute(
+            "SELECT rowid, org_id, audience, kind, id, version, data FROM records"
+            " WHERE rowid > ? AND rowid <= ? AND ((audience = 'cpd' AND kind = 'response_record')"
+            " OR (audience = 'org' AND kind = 'incident'))",
+            (records, top[0]),
+        ):
+            if row["audience"] == "org":
+                self.own.add((row["org_id"], row["id"]))
+                dirty.add(row["id"])
+                continue
+            key = (row["org_id"], row["id"])
+            before = self.responses.get(key)
+            if before is not None and before.version >= row["version"]:
+                continue
+            try:
                 data = json.loads(row["data"])
-                incidents[row["id"]] = {
-                    "district": data["district"],
-                    "occurred_at": data["occurred_at"],
-                    "received": row["received"],
-                }
-        for row in conn.execute(
-            "SELECT r.data FROM records r WHERE r.audience = 'cpd' AND r.kind = 'response_record'"
-            " AND r.version = (SELECT MAX(version) FROM records q WHERE q.org_id = r.org_id"
-            " AND q.audience = r.audience AND q.kind = r.kind AND q.id = r.id)"
-        ):
-            data = json.loads(row["data"])
-            incident = data["incident"]
-            incidents.setdefault(
-                incident["id"],
-                {
-                    "district": incident["district"],
-                    "occurred_at": incident["occurred_at"],
-                    "received": incident.get("org_received_at"),
-                },
-            )
-            for action in data.get("actions", []):
-                if action.get("action_type") in qualifying:
-                    started = _parse_instant(action["started_at"])
-                    best = first_response.get(incident["id"])
-                    if best is None or started < best:
-                        first_response[incident["id"]] = started
+            except (ValueError, RecursionError):
+                data = None
+            cleaned = _clean(data)
+            incident_id = None if cleaned is None else str(cleaned["incident"]["id"])
+            if before is not None and before.incident_id is not None:
+                self.naming[before.incident_id].discard(key)
+                dirty.add(before.incident_id)
+            self.responses[key] = _Response(row["rowid"], row["version"], cleaned,
+                                            None if cleaned is not None else _occurred(data), incident_id)
+            (self.poison.add if cleaned is None else self.poison.discard)(key)
+            if incident_id is not None:
+                self.naming.setdefault(incident_id, set()).add(key)
+                dirty.add(incident_id)
+        self.seen = top
+        for incident_id in dirty:
+            self._rebuild(incident_id)
 
-    by_district: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for incident_id, info in incidents.items():
-        if start <= _parse_instant(info["occurred_at"]) < end:
-            by_district.setdefault(info["district"], []).append((incident_id, info))
-    report = []
-    for district in sorted(by_district):
-        notify: list[float] = []
-        respond: list[float] = []
-        covered = 0
-        for incident_id, info in by_district[district]:
-            received = _parse_instant(info["received"]) if info["received"] else None
-            if received is not None:
-                notify.append((received - _parse_instant(info["occurred_at"])).total_seconds())
-            if incident_id in first_response:
-                covered += 1
-                if received is not None:
-                    respond.append((first_response[incident_id] - received).total_seconds())
-        total = len(by_district[district])
-        report.append(
-            DistrictMonth(
-                district=district,
-                incidents=total,
-                notification_latency=_stats(notify),
-                response_latency=_stats(respond),
-                covered=covered,
-                coverage=covered / total if total else None,
-            )
-        )
-    return MonthlyReport(month=month, timezone="America/Chicago", districts=report)
+    def _rebuild(self, incident_id: str) -> None:
+        """The entries of one incident, from scratch."""
+        for org in self.entry_orgs.pop(incident_id, ()):
+            del self.entries[(org, incident_id)]
+        self.merged.pop(incident_id, None)
+        # Each organisation's approved record for it: the latest row wins (two laptops' ids).
+        best: dict[str, tuple[int, dict[str, Any]]] = {}
+        for org, rid in self.naming.get(incident_id, ()):
+            response = self.responses[(org, rid)]
+            if response.record is not None and (org not in best or best[org][0] < response.rowid):
+                best[org] = (response.rowid, response.record)
+        made: dict[str, dict[str, Any]] = {}
+        if incident_id in self.facts:
+            # CPD's incident (`_CPD_BOUND`): only organisations it was routed to count, and each
+            # of them counts, with its approved record or without one.
+            facts = self.facts[incident_id][1]
+            if facts is not None:
+                for org, routed in self.routes.get(incident_id, {}).items():
+                    if org not in best:
+                        made[org] = {"org_id": org, "incident": {**facts, "org_received_at": routed},
+                                     "actions": []}
+                        continue
+                    record = best[org][1]
+                    if record["incident"]["org_received_at"] is None:
+                        # The hub knows when it routed the notification to this organisation.
+                        record = {**record, "incident": {**record["incident"], "org_received_at": routed}}
+                    made[org] = {**record, "org_id": org}
+            if len(made) > 1:
+                self.merged[incident_id] = _merge(incident_id, list(made.values()), facts)
+        else:
+            # Not CPD's: only the organisation that recorded the incident itself.
+            made = {org: {**record, "org_id": org} for org, (_r, record) in best.items()
+                    if (org, incident_id) in self.own}
+        for org, record in made.items():
+            self.entries[(org, incident_id)] = record
+        if made:
+            self.entry_orgs[incident_id] = set(made)
+
+    def feed(
+        self, first: datetime, end: datetime
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None, int]:
+        """For incidents that occurred in [first, end): each organisation's records; the city's
+        (one per incident), or None when they are the same; and the poison rows skipped (those
+        placed in the window, or that cannot be placed at all)."""
+        records = [r for r in self.entries.values() if first <= r["incident"]["occurred_at"] < end]
+        city = None
+        merged = [m for m in self.merged.values() if first <= m["incident"]["occurred_at"] < end]
+        if merged:
+            city = [r for r in records if r["incident"]["id"] not in self.merged] + merged
+        skipped = sum(1 for key in self.poison
+                      if (when := self.responses[key].occurred) is None or first <= when < end)
+        skipped += sum(1 for nid in self.poison_notes if self.routes.get(nid))
+        return records, city, skipped
+
+
+_projections: weakref.WeakKeyDictionary[Database, CpdProjection] = weakref.WeakKeyDictionary()
+_projections_lock = threading.Lock()
+
+
+def cpd_projection(db: Database) -> CpdProjection:
+    """The database's projection (one per `Database`, made on first use)."""
+    with _projections_lock:
+        projection = _projections.get(db)
+        if projection is None:
+            projection = _projections[db] = CpdProjection()
+        return projection
+
+
+def cpd_review(db: Database, month: str, now: datetime) -> HubReview:
+    """The monthly review of `month` (YYYY-MM, Chicago) from what the hub holds for CPD.
+
+    Fed to `cvi_desktop.monthly.monthly_review`, the laptop's own calculation, one record per
+    organisation and incident:
+    - each organisation's latest approved response record, only for an incident of that
+      organisation (routed to it, or recorded by it: the `_CPD_BOUND` rule), as approved (its
+      `org_received_at`, or when the hub routed it if the record has none);
+    - each route of a CPD notification to an organisation with no approved record for it: the
+      notification's latest facts with no actions, received when the hub routed it.
+    For the city and its districts the records of one notification are merged into one incident
+    (CPD's latest facts, the earliest receipt, every organisation's actions); an organisation's
+    self-found incidents stay its own. The organisations' figures are their own records. Rows
+    whose times cannot be read are skipped and counted (`HubReview.skipped`), never an error.
+    """
+    review_math.month_bounds(month)  # ValidationError for a bad month, before reading anything
+    first, end = review_math.window(month)
+    projection = cpd_projection(db)
+    with projection.lock, db.read() as conn:
+        projection.refresh(conn)
+        records, city, skipped = projection.feed(first, end)
+    if city is None:  # every incident belongs to one organisation: one pass gives everything
+        return HubReview(review_math.monthly_review(records, month, as_of=now), skipped)
+    whole = review_math.monthly_review(city, month, as_of=now)
+    start = review_math.month_bounds(month)[0]
+    by_org = review_math.monthly_review(
+        [r for r in records if r["incident"]["occurred_at"] >= start], month, as_of=now, trend_months=1
+    )
+    return HubReview(replace(whole, orgs=by_org.orgs), skipped)
+
+
+def _merge(incident_id: str, group: list[dict[str, Any]], facts: dict[str, Any] | None) -> dict[str, Any]:
+    """One CPD incident as the city sees it, from the records of the organisations it was routed
+    to: CPD's latest facts, the earliest receipt, every organisation's actions, referrals and
+    follow-up counts, the themes any of them tagged."""
+    received = [r["incident"]["org_received_at"] for r in group if r["incident"].get("org_received_at")]
+    followups = [r["followups"] for r in group if r.get("followups")]
+    return {
+        "incident": {**(facts or group[0]["incident"]), "id": incident_id,
+                     "org_received_at": min(received) if received else None},
+        "actions": [a for r in group for a in r["actions"]],
+        "referrals": [x for r in group for x in r.get("referrals") or ()],
+        "themes": sorted({t for r in group for t in r.get("themes") or ()}),
+        "followups": {
+            "scheduled": sum(f["scheduled"] for f in followups),
+            "done_on_time": sum(f["done_on_time"] for f in followups),
+        } if followups else None,
+    }
+
+
+def _minutes_to_stats(latency: review_math.Latency) -> LatencyStats:
+    p50, p90 = latency.p50, latency.p90
+    return LatencyStats(
+        n=latency.n,
+        p50_s=None if p50 is None else p50 * 60,
+        p90_s=None if p90 is None else p90 * 60,
+        p50_min=p50,
+        p90_min=p90,
+        excluded=latency.excluded,
+    )
+
+
+def group_figures(f: review_math.Figures) -> dict[str, Any]:
+    """One group's figures as the protocol's `GroupFigures` fields."""
+    return {
+        "incidents": f.incidents,
+        "notification_latency": _minutes_to_stats(f.notification),
+        "response_latency": _minutes_to_stats(f.response),
+        "covered": f.covered,
+        "coverage": f.coverage.share,
+        "notified": f.notified,
+        "victims": f.victims,
+        "fatal": f.fatal,
+        "mediations": f.mediations,
+        "mediations_resolved": f.defused.count,
+        "referrals_made": f.referrals_made,
+        "referrals_connected": f.referrals_connected.count,
+        "no_response": f.no_response,
+    }
+
+
+def monthly_report(hub: HubReview) -> MonthlyReport:
+    """The review as `GET /v1/cpd/monthly` sends it."""
+    review = hub.review
+    return MonthlyReport(
+        month=review.month,
+        timezone="America/Chicago",
+        districts=[DistrictMonth(district=d, **group_figures(f)) for d, f in review.districts.items()],
+        total=GroupFigures(**group_figures(review.total)),
+        organisations=[OrgMonth(org_id=o, **group_figures(f)) for o, f in review.orgs.items()],
+        trend=[
+            TrendMonth(month=m, incidents=f.incidents, covered=f.covered, coverage=f.coverage.share,
+                       notification_p50_min=f.notification.p50, response_p50_min=f.response.p50)
+            for m, f in review.trend
+        ],
+        skipped=hub.skipped,
+    )
+
+
+def monthly(db: Database, month: str, now: datetime | None = None) -> MonthlyReport:
+    """Review figures for incidents that occurred in `month` (Chicago time): `cpd_review`,
+    as the protocol sends it. ValueError for a month that is not YYYY-MM."""
+    try:
+        hub = cpd_review(db, month, now or datetime.now(UTC))
+    except CoreValidationError as exc:
+        raise ValueError(str(exc)) from None
+    return monthly_report(hub)
+
+
+def review_version_of(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """The last rowid of each table a review reads (records, notifications, routes)."""
+    row = conn.execute(
+        "SELECT (SELECT COALESCE(MAX(rowid), 0) FROM records),"
+        " (SELECT COALESCE(MAX(rowid), 0) FROM notifications),"
+        " (SELECT COALESCE(MAX(rowid), 0) FROM routes)"
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def review_version(db: Database) -> tuple[str, int, int, int]:
+    """Changes whenever anything a review reads may have changed (a cache key): rows are only
+    ever added to these tables, and a restore from backup bumps the epoch."""
+    with db.read() as conn:
+        epoch = conn.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+        return (epoch[0] if epoch else "", *review_version_of(conn))

@@ -27,8 +27,9 @@ def hub_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubEnv]:
 
 @pytest.fixture
 def hub(hub_env: HubEnv) -> Iterator[HubEnv]:
-    """The module's hub with its fault plan and rate limit reset after each test."""
+    """The module's hub with its fault plan and rate limits reset after each test."""
     yield hub_env
     hub_env.server.faults.clear()
     cfg = hub_env.server.config
     hub_env.server.limiter.configure(cfg.rate_per_second, cfg.rate_burst)
+    hub_env.server.auth_limiter.configure(cfg.auth_fail_per_second, cfg.auth_fail_burst)

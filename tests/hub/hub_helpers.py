@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,37 @@ def followup(
     return record("followup", followup_id, version, "org", data, base_version)
 
 
+def own_incident(api: Api, incident_id: str | None = None, district: str = "011", **fields: Any) -> str:
+    """Push a self-found incident for the caller's organisation and return its id.
+
+    Every other record must name an incident of the pushing organisation (routed to it or
+    recorded by it), so a test that only needs "some valid record" makes one of these first.
+    """
+    incident_id = incident_id or new_id()
+    data = {
+        "id": incident_id,
+        "source": "community",
+        "incident_type": "nonfatal_shooting",
+        "occurred_at": "2026-11-02T14:00:00+00:00",
+        "district": district,
+        "status": "new",
+        "version": 1,
+        **fields,
+    }
+    (result,) = api.results(record("incident", incident_id, 1, "org", data))
+    assert result["status"] in ("applied", "duplicate"), result
+    return incident_id
+
+
 def notification(district: str = "011", notification_id: str | None = None, **fields: Any) -> dict[str, Any]:
     beat = {"011": "1131", "010": "1012", "007": "0711", "012": "1215", "001": "0111"}.get(district)
+    if "occurred_at" in fields and "cpd_notified_at" not in fields:
+        # CPD is notified after the incident (the hub refuses otherwise): five minutes after.
+        try:
+            occurred = datetime.fromisoformat(fields["occurred_at"])
+            fields["cpd_notified_at"] = (occurred + timedelta(minutes=5)).isoformat()
+        except (ValueError, OverflowError):
+            pass  # a hostile time: the test is about that time, keep the default
     return {
         "id": notification_id or new_id(),
         "rd_number": "JA123456",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hub_helpers import action, followup, new_id, notification, record
+from hub_helpers import action, followup, new_id, notification, own_incident, record
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -77,7 +77,7 @@ def test_revoked_token_is_refused(hub):
 def test_other_org_cannot_see_a_record_and_404_is_indistinguishable(hub):
     north, south = hub.api("north_staff"), hub.api("south_staff")
     fid = new_id()
-    assert north.results(followup(new_id(), fid, 1))[0]["status"] == "applied"
+    assert north.results(followup(own_incident(north), fid, 1))[0]["status"] == "applied"
     assert north.get(f"/v1/records/followup/{fid}").status_code == 200
     theirs = south.get(f"/v1/records/followup/{fid}")
     missing = south.get(f"/v1/records/followup/{new_id()}")
@@ -91,10 +91,20 @@ def test_other_org_cannot_see_a_record_and_404_is_indistinguishable(hub):
 
 def test_other_org_pushing_onto_a_record_lands_in_its_own_space(hub):
     north, south = hub.api("north_staff"), hub.api("south_staff")
-    incident, fid = new_id(), new_id()
+    incident, fid = own_incident(north), new_id()
     north.results(followup(incident, fid, 1))
-    # South pushes the same key with other content, and a "next version" of north's record:
-    # both behave exactly as for an id south never saw (applied in south's own space).
+    # South pushing onto north's incident is refused, exactly as for an incident that does not
+    # exist (no hint that it is north's).
+    (foreign,) = south.results(followup(incident, fid, 1, result="south"))
+    (nowhere,) = south.results(followup(new_id(), fid, 1, result="south"))
+    assert foreign["reason"] == nowhere["reason"] == "invalid"
+    assert foreign["errors"] == nowhere["errors"] == [
+        {"field": "data.incident_id", "message": foreign["errors"][0]["message"]}
+    ]
+    # South recording an incident under the same id gets its own: then the same key with other
+    # content, and a "next version" of north's record, behave exactly as for an id south never
+    # saw (applied in south's own space).
+    assert own_incident(south, incident) == incident
     (clash,) = south.results(followup(incident, fid, 1, result="south"))
     (nxt,) = south.results(followup(incident, fid, 2, base_version=1, result="south"))
     assert clash["status"] == "applied" and nxt["status"] == "applied"

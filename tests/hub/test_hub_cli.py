@@ -51,6 +51,7 @@ def test_cli_admin_serve_and_notify(tmp_path, capsys):
     assert run("token", "create", "--db", db, "--role", "staff").returncode == 2  # needs an org
     listed = run("token", "list", "--db", db).stdout
     assert token not in listed and json.loads(listed)[0]["role"] == "staff"
+    admin_token = run("token", "create", "--db", db, "--role", "admin").stdout.strip()
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "sync.hub.cli", "serve", "--db", db, "--port", "0", "--test-hooks"],
@@ -77,7 +78,10 @@ def test_cli_admin_serve_and_notify(tmp_path, capsys):
         assert posted.returncode == 0 and json.loads(posted.stdout)["routed_to"] == 1
         waiter.join(10)
         assert [c["id"] for c in got["changes"]] == [note["id"]]
-        assert Api(url).post("/v1/test/faults", json={"fault": "clear"}).status_code == 200
+        # --test-hooks exposes the hooks to an admin token only.
+        assert Api(url).post("/v1/test/faults", json={"fault": "clear"}).status_code == 401
+        assert api.post("/v1/test/faults", json={"fault": "clear"}).status_code == 403
+        assert Api(url, admin_token).post("/v1/test/faults", json={"fault": "clear"}).status_code == 200
         assert run("token", "revoke", "1", "--db", db).returncode == 0
         assert api.get("/v1/sync/config").status_code == 401
     finally:

@@ -36,6 +36,17 @@ def clocked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HubEnv, 
         server.stop()
 
 
+LEGACY = ("district", "incidents", "notification_latency", "response_latency", "covered", "coverage")
+
+
+def legacy(district: dict) -> dict:
+    """A district as a protocol-1 client reads it: those fields, latencies in seconds only."""
+    out = {k: district[k] for k in LEGACY}
+    for k in ("notification_latency", "response_latency"):
+        out[k] = {f: district[k][f] for f in ("n", "p50_s", "p90_s")}
+    return out
+
+
 def post(env: HubEnv, clock: SetClock, at: str, note: dict) -> dict:
     clock.at(at)
     response = env.api("cpd").post("/v1/cpd/notifications", json=note)
@@ -94,7 +105,7 @@ def test_monthly_figures_on_a_small_dataset(clocked):
 
     report = cpd.get("/v1/cpd/monthly", params={"month": "2026-11"}).json()
     assert report["month"] == "2026-11" and report["timezone"] == "America/Chicago"
-    by = {d["district"]: d for d in report["districts"]}
+    by = {d["district"]: legacy(d) for d in report["districts"]}
     assert set(by) == {"010", "011"}
     assert by["011"] == {
         "district": "011",
@@ -114,7 +125,14 @@ def test_monthly_figures_on_a_small_dataset(clocked):
         "covered": 0,
         "coverage": 0.0,
     }
-    october = cpd.get("/v1/cpd/monthly", params={"month": "2026-10"}).json()["districts"]
+    # The same figures in minutes (seconds are minutes x 60, one calculation), and the rest.
+    (d011,) = [d for d in report["districts"] if d["district"] == "011"]
+    assert d011["notification_latency"]["p50_min"] == 10.0 and d011["response_latency"]["p90_min"] == 120.0
+    assert report["total"]["incidents"] == 5 and report["percentiles"] == "nearest-rank"
+    by_org = {o["org_id"]: o["incidents"] for o in report["organisations"]}
+    assert by_org == {"north": 5, "south": 4, "east": 1}  # east's route of f, moved on from 012
+    assert report["skipped"] == 0 and [t["month"] for t in report["trend"]][-1] == "2026-11"
+    october = [legacy(d) for d in cpd.get("/v1/cpd/monthly", params={"month": "2026-10"}).json()["districts"]]
     assert october == [
         {
             "district": "011",

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from hub_helpers import action, new_id
+from hub_helpers import action, new_id, own_incident
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -18,8 +18,8 @@ def count(db, record_id: str) -> int:
 
 def test_fail_next_then_ok_and_nothing_stored(hub):
     api = hub.api("north_staff")
+    rec = action(own_incident(api))
     hub.server.faults.fail_next(status=500, times=2)
-    rec = action(new_id())
     assert [api.push(rec).status_code for _ in range(3)] == [500, 500, 200]
     assert count(hub.db, rec["id"]) == 1
 
@@ -32,8 +32,9 @@ def test_retry_after(hub):
 
 def test_unauthorized_after_n_pushes(hub):
     api = hub.api("north_staff")
+    incident = own_incident(api)
     hub.server.faults.unauthorized_after(2, times=1)
-    assert [api.push(action(new_id())).status_code for _ in range(4)] == [200, 200, 401, 200]
+    assert [api.push(action(incident)).status_code for _ in range(4)] == [200, 200, 401, 200]
 
 
 def test_forbid_and_poison_and_size(hub):
@@ -54,7 +55,8 @@ def test_forbid_and_poison_and_size(hub):
 
 def test_omit_results_still_commits(hub):
     api = hub.api("north_staff")
-    recs = [action(new_id()) for _ in range(3)]
+    incident = own_incident(api)
+    recs = [action(incident) for _ in range(3)]
     hub.server.faults.omit_results(recs[1]["id"])
     results = api.results(*recs)
     assert [r["id"] for r in results] == [recs[0]["id"], recs[2]["id"]]
@@ -63,7 +65,7 @@ def test_omit_results_still_commits(hub):
 
 def test_garbled_200_after_commit(hub):
     api = hub.api("north_staff")
-    rec = action(new_id())
+    rec = action(own_incident(api))
     hub.server.faults.garble_next()
     response = api.push(rec)
     assert response.status_code == 200
@@ -73,29 +75,44 @@ def test_garbled_200_after_commit(hub):
     assert api.results(rec)[0]["status"] == "duplicate"
 
 
-def test_faults_over_http_only_with_test_hooks(hub, tmp_path):
+def test_faults_over_http_only_with_test_hooks_and_an_admin_token(hub, tmp_path):
     api = hub.api("north_staff")
-    plain = hub.api(None)
-    assert plain.post("/v1/test/faults", json={"fault": "fail_next", "status": 502}).status_code == 200
+    hooks = hub.api("admin")
+    assert hooks.post("/v1/test/faults", json={"fault": "fail_next", "status": 502}).status_code == 200
     assert api.push().status_code == 502
-    assert plain.post("/v1/test/faults", json={"fault": "nope"}).status_code == 400
-    assert plain.post("/v1/test/faults", json={"fault": "omit_results", "ids": ["a"]}).status_code == 200
-    assert plain.post("/v1/test/faults", json={"fault": "clear"}).status_code == 200
+    assert hooks.post("/v1/test/faults", json={"fault": "nope"}).status_code == 400
+    assert hooks.post("/v1/test/faults", json={"fault": "omit_results", "ids": ["a"]}).status_code == 200
+    assert hooks.post("/v1/test/faults", json={"fault": "clear"}).status_code == 200
+    # Without a token, or with any other role, no hook does anything.
+    callers = ((hub.api(None), 401), (api, 403), (hub.api("cpd"), 403), (hub.api("north_sup"), 403))
+    for caller, status in callers:
+        for path, body in (
+            ("/v1/test/faults", {"fault": "fail_next", "status": 502}),
+            ("/v1/test/epoch", None),
+            ("/v1/test/expire-cursors", None),
+            ("/v1/test/rate-limit", {"rate_per_second": 1, "burst": 1}),
+        ):
+            assert caller.post(path, json=body).status_code == status, (path, status)
+    assert api.push().status_code == 200  # nothing was armed
+    assert hub.server.limiter.rate == hub.server.config.rate_per_second
 
+    from sync.hub import admin
     from sync.hub.server import HubServer
 
-    with HubServer(tmp_path / "plain.sqlite3") as server:
+    with HubServer(tmp_path / "plain.sqlite3") as server:  # hooks are off by default
         from hub_helpers import Api
 
-        assert Api(server.url).post("/v1/test/faults", json={"fault": "clear"}).status_code == 404
-        assert Api(server.url).post("/v1/test/epoch").status_code == 404
+        token = admin.create_token(server.db_path, "admin")
+        assert Api(server.url, token).post("/v1/test/faults", json={"fault": "clear"}).status_code == 404
+        assert Api(server.url, token).post("/v1/test/epoch").status_code == 404
 
 
 def test_restore_from_backup_loses_recent_rows_and_changes_epoch(hub, tmp_path):
     from sync.hub import admin
 
     api = hub.api("east_staff")
-    kept, lost = action(new_id()), action(new_id())
+    incident = own_incident(api, district="012")
+    kept, lost = action(incident), action(incident)
     api.results(kept)
     admin.backup(hub.db, tmp_path / "backup.sqlite3")
     api.results(lost)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from hub_helpers import HubEnv, action, followup, new_id, notification, seed
+from hub_helpers import HubEnv, action, followup, new_id, notification, own_incident, seed
 
 from sync.hub import HubConfig
 from sync.hub.server import HubServer
@@ -35,7 +35,7 @@ def test_config_advertises_the_limits(small):
 
 def test_413_for_too_many_records_and_too_many_bytes(small):
     api = small.api("north_staff")
-    incident = new_id()
+    incident = own_incident(api)
     assert api.push(*[action(incident) for _ in range(10)]).status_code == 200
     assert api.push(*[action(incident) for _ in range(11)]).status_code == 413
     big = action(incident)
@@ -71,13 +71,14 @@ class Lines(logging.Handler):
 
 
 def test_one_json_log_line_per_request_without_tokens_or_data(small):
+    canary = "CANARY-" + new_id()
+    api = small.api("north_staff")
+    own_incident(api, canary)  # before logging starts: its records must name an incident of north
     handler = Lines()
     logger = logging.getLogger("sync.hub.access")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    canary = "CANARY-" + new_id()
     try:
-        api = small.api("north_staff")
         rec = followup(canary, canary, 1, result=canary)
         api.results(rec)
         api.get(f"/v1/records/followup/{canary}")

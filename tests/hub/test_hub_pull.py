@@ -6,7 +6,7 @@ import threading
 import time
 
 import pytest
-from hub_helpers import action, followup, new_id, notification
+from hub_helpers import action, followup, new_id, notification, own_incident
 
 from sync.hub import admin
 
@@ -90,8 +90,9 @@ def test_assign_with_stale_base_is_409(hub):
 
 def test_org_records_from_other_devices_arrive_in_pull(hub):
     n1, n2 = hub.api("north_staff"), hub.api("north_staff2")
+    incident = own_incident(n1)
     _, cursor = n2.pull_all()
-    rec = followup(new_id(), new_id(), 1)
+    rec = followup(incident, new_id(), 1)
     n1.results(rec)
     changes, _ = n2.pull_all(cursor)
     assert [(c["id"], c["version"], c["origin"], c["sha256"]) for c in changes] == [
@@ -103,6 +104,7 @@ def test_org_records_from_other_devices_arrive_in_pull(hub):
 
 def test_cursor_is_gap_free_under_concurrent_writes(hub):
     puller = hub.api("south_sup")
+    incident = own_incident(puller, district="007")
     _, cursor = puller.pull_all()
     expected: set[str] = set()
     lock = threading.Lock()
@@ -110,7 +112,7 @@ def test_cursor_is_gap_free_under_concurrent_writes(hub):
     def writer(name: str) -> None:
         api = hub.api(name)
         for _ in range(10):
-            batch = [followup(new_id(), new_id(), 1) for _ in range(5)]
+            batch = [followup(incident, new_id(), 1) for _ in range(5)]
             with lock:
                 expected.update(r["id"] for r in batch)
             assert all(r["status"] == "applied" for r in api.results(*batch))
@@ -150,11 +152,11 @@ def test_epoch_bump_invalidates_cursors_and_shows_in_health(hub):
     api = hub.api("north_staff")
     _, cursor = api.pull_all()
     before = api.get("/v1/health").json()["epoch"]
-    bumped = hub.api(None).post("/v1/test/epoch").json()["epoch"]
+    bumped = hub.api("admin").post("/v1/test/epoch").json()["epoch"]
     assert bumped != before and api.get("/v1/health").json()["epoch"] == bumped
     assert api.get("/v1/sync/config").json()["epoch"] == bumped
     assert api.get("/v1/sync/pull", params={"cursor": cursor}).status_code == 410
-    assert api.results(action(new_id()))[0]["status"] == "applied"
+    assert api.results(action(own_incident(api)))[0]["status"] == "applied"
     assert api.push().json()["epoch"] == bumped
 
 

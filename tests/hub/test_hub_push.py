@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from hub_helpers import action, followup, new_id, notification, record
+from hub_helpers import action, followup, new_id, notification, own_incident, record
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -17,7 +17,7 @@ def rows(db, record_id: str) -> int:
 
 def test_same_key_twice_is_duplicate_and_one_row(hub):
     api = hub.api("north_staff")
-    rec = action(new_id())
+    rec = action(own_incident(api))
     (first,) = api.results(rec)
     assert first["status"] == "applied"
     assert first["server_received_at"]
@@ -32,7 +32,7 @@ def test_same_key_twice_is_duplicate_and_one_row(hub):
 
 def test_same_key_other_content_is_key_reuse(hub):
     api = hub.api("north_staff")
-    rec = action(new_id())
+    rec = action(own_incident(api))
     assert api.results(rec)[0]["status"] == "applied"
     tampered = action(rec["data"]["incident_id"], rec["id"], outcome="partial")
     (result,) = api.results(tampered)
@@ -45,7 +45,7 @@ def test_same_key_other_content_is_key_reuse(hub):
 def test_stale_base_version_is_conflict_with_current(hub):
     # The other writer is a supervisor: only the author or a supervisor may correct a follow-up.
     worker, other = hub.api("north_staff"), hub.api("north_sup")
-    incident, fid = new_id(), new_id()
+    incident, fid = own_incident(worker), new_id()
     assert worker.results(followup(incident, fid, 1))[0]["status"] == "applied"
     assert (
         other.results(followup(incident, fid, 2, base_version=1, result="called"))[0]["status"] == "applied"
@@ -66,7 +66,7 @@ def test_stale_base_version_is_conflict_with_current(hub):
 
 def test_late_older_version_is_superseded_and_kept(hub):
     api = hub.api("north_staff")
-    incident, fid = new_id(), new_id()
+    incident, fid = own_incident(api), new_id()
     assert api.results(followup(incident, fid, 3))[0]["status"] == "applied"
     (late,) = api.results(followup(incident, fid, 2))
     assert late["status"] == "superseded" and late["current_version"] == 3
@@ -77,7 +77,7 @@ def test_late_older_version_is_superseded_and_kept(hub):
 
 def test_one_bad_record_among_many_gets_its_own_result(hub):
     api = hub.api("north_staff")
-    incident = new_id()
+    incident = own_incident(api)
     good = [action(incident) for _ in range(20)]
     bad = action(incident, action_type="teleport")
     batch = good[:10] + [bad, "not even an object", {"kind": "incident"}] + good[10:]
@@ -97,7 +97,7 @@ def test_one_bad_record_among_many_gets_its_own_result(hub):
 @pytest.mark.parametrize("field", ["notes", "risk_basis", "latitude", "participant_name"])
 def test_field_outside_allowlist_is_rejected(hub, field):
     api = hub.api("north_staff")
-    rec = action(new_id(), **{field: "CANARY-private"})
+    rec = action(own_incident(api), **{field: "CANARY-private"})
     (result,) = api.results(rec)
     assert result["status"] == "rejected" and result["reason"] == "invalid"
     assert any(e["field"] == f"data.{field}" for e in result["errors"])
@@ -106,7 +106,7 @@ def test_field_outside_allowlist_is_rejected(hub, field):
 
 def test_unknown_envelope_field_kind_and_audience_are_rejected(hub):
     api = hub.api("north_staff")
-    rec = action(new_id())
+    rec = action(own_incident(api))
     extra = {**rec, "device_secret": "x"}
     wrong_pair = record("response_action", new_id(), 1, "cpd", rec["data"])
     results = api.results(extra, wrong_pair)
@@ -116,7 +116,7 @@ def test_unknown_envelope_field_kind_and_audience_are_rejected(hub):
 
 def test_hash_must_match_the_envelope(hub):
     api = hub.api("north_staff")
-    rec = action(new_id())
+    rec = action(own_incident(api))
     rec["data"]["outcome"] = "partial"  # changed after hashing
     (result,) = api.results(rec)
     assert result["status"] == "rejected" and result["reason"] == "hash_mismatch"
@@ -144,7 +144,7 @@ def test_response_record_and_review_need_a_supervisor(hub):
         "org",
         {
             "id": rid,
-            "incident_id": new_id(),
+            "incident_id": own_incident(staff),
             "state": "approved",
             "comment": "",
             "reviewer": "ns",
@@ -204,7 +204,7 @@ def test_edit_after_own_lost_answer_applies(hub):
     # The hub committed version 2 but the laptop never heard, so its next edit (version 3) says
     # it was based on version 1: every version after that base is this laptop's own.
     worker = hub.api("north_staff")
-    incident, fid = new_id(), new_id()
+    incident, fid = own_incident(worker), new_id()
     assert worker.results(followup(incident, fid, 1))[0]["status"] == "applied"
     (sent,) = worker.results(followup(incident, fid, 2, base_version=1, result="called"))
     assert sent["status"] == "applied"  # ... and this answer never reaches the laptop
@@ -218,7 +218,7 @@ def test_edit_after_own_lost_answer_applies(hub):
 
 def test_another_writers_version_after_the_base_is_still_a_conflict(hub):
     worker, sup = hub.api("north_staff"), hub.api("north_sup")
-    incident, fid = new_id(), new_id()
+    incident, fid = own_incident(worker), new_id()
     assert worker.results(followup(incident, fid, 1))[0]["status"] == "applied"
     assert worker.results(followup(incident, fid, 2, base_version=1))[0]["status"] == "applied"
     # The supervisor builds on the laptop's version 2, which the laptop never heard was stored.
@@ -235,7 +235,7 @@ def test_same_person_on_another_laptop_is_another_writer(hub):
     from sync.hub import admin
     first = hub.api("north_staff")
     second = type(first)(hub.url, admin.create_token(hub.db, "staff", org_id="north", staff_id="n1"))
-    incident, fid = new_id(), new_id()
+    incident, fid = own_incident(first), new_id()
     assert first.results(followup(incident, fid, 1))[0]["status"] == "applied"
     (a,) = first.results(followup(incident, fid, 2, base_version=1, result="laptop A"))
     assert a["status"] == "applied"

@@ -125,7 +125,7 @@ def test_v1_file_is_upgraded_and_old_tokens_keep_working(tmp_path):
     path = tmp_path / "old.sqlite3"
     make_v1(path)
     with HubServer(path) as server:
-        assert meta_version(path) == "2"
+        assert meta_version(path) == str(hubdb.SCHEMA_VERSION)
         assert "last_seen_at" in columns(path, "tokens") and "author" in columns(path, "records")
         worker, sup = Api(server.url, "cvi_old_worker"), Api(server.url, "cvi_old_sup")
         assert worker.get("/v1/me").json() == {
@@ -148,7 +148,7 @@ def test_v1_file_is_upgraded_and_old_tokens_keep_working(tmp_path):
         assert Api(server.url, "cvi_old_cpd").get("/v1/me").json()["role"] == "cpd"
     # Opening it again is a no-op.
     with HubServer(path):
-        assert meta_version(path) == "2"
+        assert meta_version(path) == str(hubdb.SCHEMA_VERSION)
 
 
 def test_a_failed_upgrade_leaves_the_file_wholly_old(tmp_path, monkeypatch):
@@ -166,7 +166,7 @@ def test_a_failed_upgrade_leaves_the_file_wholly_old(tmp_path, monkeypatch):
     assert "last_seen_at" not in columns(path, "tokens")
     monkeypatch.undo()
     hubdb.init_db(path)
-    assert meta_version(path) == "2"
+    assert meta_version(path) == str(hubdb.SCHEMA_VERSION)
 
 
 def test_a_file_from_a_newer_hub_is_refused(tmp_path, capsys):

@@ -165,11 +165,14 @@ def check_i4_hub_file(hub_db: Path) -> None:
 
 
 def cursor_seq(cursor: str | None) -> int:
-    """Test-only peek into the hub's opaque cursor, to prove it never goes backwards."""
+    """Test-only peek into the hub's opaque cursor, to prove it never goes backwards: the
+    organisation's own position, from the readable body before the MAC
+    ("2:<epoch>:<generation>:<position>:<org>", see sync/hub/service.py)."""
     if not cursor:
         return 0
-    text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    return int(text.split(":")[2])
+    text = cursor.split(".", 1)[0]
+    body = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    return int(body.split(":", 4)[3])
 
 
 @dataclass

@@ -85,20 +85,25 @@ def test_hub_says_which_410_it_is(solo) -> None:
     hub, team, _, _ = solo
     auth = {"Authorization": f"Bearer {team.tokens['sup']}"}
     epoch = admin.epoch(hub.db)
+    with sqlite3.connect(str(hub.db)) as conn:  # the hub's cursor secret, to make cursors by hand
+        key = bytes.fromhex(conn.execute("SELECT value FROM meta WHERE key = 'cursor_key'").fetchone()[0])
+
+    def cursor_at(epoch: str, generation: str, position: int) -> str:
+        return encode_cursor(key, epoch, generation, team.org, position)
 
     def pull(cursor: str) -> requests.Response:
         return requests.get(f"{hub.url}/v1/sync/pull", params={"cursor": cursor}, headers=auth, timeout=5)
 
-    ahead = pull(encode_cursor(epoch, "0", 10_000))
+    ahead = pull(cursor_at(epoch, "0", 10_000))
     assert ahead.status_code == 410 and ahead.json()["code"] == "cursor_ahead", ahead.text
     admin.expire_cursors(hub.db)
-    expired = pull(encode_cursor(epoch, "0", 0))
+    expired = pull(cursor_at(epoch, "0", 0))
     assert expired.status_code == 410 and expired.json()["code"] == "cursor_expired", expired.text
-    other = pull(encode_cursor("another-epoch", "1", 0))
+    other = pull(cursor_at("another-epoch", "1", 0))
     assert other.status_code == 410 and other.json()["code"] == "cursor_other_epoch"
     assert pull("garbage!").json()["code"] == "cursor_invalid"
     # The live channel answers the same way.
-    waited = requests.get(f"{hub.url}/v1/sync/wait", params={"cursor": encode_cursor(epoch, "1", 10_000),
+    waited = requests.get(f"{hub.url}/v1/sync/wait", params={"cursor": cursor_at(epoch, "1", 10_000),
                                                               "timeout": 0}, headers=auth, timeout=5)
     assert waited.status_code == 410 and waited.json()["code"] == "cursor_ahead"
 

@@ -259,16 +259,18 @@ def test_a_slow_hub_says_connecting_never_not_signed_in(hub, team, make_session,
         responses.log_action(store, {"incident_id": incident_id, "action_type": "scene",
                                      "started_at": store.now() - timedelta(minutes=5)})
 
-    session.tasks.store_op(one_waiting).result(10)  # one response waiting to share
+    # One response waiting to share, and the CPD incident it is under: typed in here, the hub has
+    # not seen it, so it goes first (outbox.enqueue).
+    session.tasks.store_op(one_waiting).result(10)
     window = make_window(session)
     status = window.status
     qtbot.waitUntil(lambda: "waiting" in status.text(), timeout=5000)
-    assert status.text() == "Saved on this laptop · 1 waiting to share (not signed in)"
+    assert status.text() == "Saved on this laptop · 2 waiting to share (not signed in)"
     hub.server.faults.delay(4.0, route="/v1/health")
     seen: list[str] = []
     session.bridge.any_event.connect(lambda _e: seen.append(status.text()))
     session.connect_hub(hub.url, debounce=600, interval=600)
-    assert status.text() == "Saved on this laptop · 1 waiting to share · connecting to the hub…"
+    assert status.text() == "Saved on this laptop · 2 waiting to share · connecting to the hub…"
     qtbot.waitUntil(lambda: "connecting" not in status.text(), timeout=20_000)
     hub.server.faults.clear()
     assert not any("not signed in" in text for text in seen + [status.text()])

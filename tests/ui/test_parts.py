@@ -25,13 +25,14 @@ def test_status_sentences():
     assert status_text(SyncView()) == "Saved on this laptop"
     assert status_text(SyncView(waiting=3)) == "Saved on this laptop · 3 waiting to share"
     assert status_text(SyncView(sharing=(2, 5), waiting=5)) == "Sharing 2/5"
-    assert status_text(SyncView(last_shared_at=T)) == "Shared 14:02"
+    assert status_text(SyncView(last_shared_at=T)) == "Shared with your team 14:02"
     assert (
         status_text(SyncView(offline_retry_at=T.replace(minute=5), waiting=2))
         == "Offline — retrying at 14:05 · 2 waiting to share"
     )
     assert status_text(SyncView(sign_in_needed=True)) == "Sign-in needed — CPD notifications have stopped"
-    assert status_text(SyncView(last_shared_at=T, quarantined=2)) == "Shared 14:02 · 2 need attention"
+    shared_with_issues = status_text(SyncView(last_shared_at=T, quarantined=2))
+    assert shared_with_issues == "Shared with your team 14:02 · 2 need attention"
 
 
 def test_errors_scrub_tokens_keys_and_private_fields():

@@ -50,7 +50,8 @@ def test_queue_pages_filters_sorts_and_searches(make_session, make_window, manua
     qtbot.keyClicks(queue.search, "BB000023")
     qtbot.waitUntil(lambda: model.total == 1, timeout=5000)
     assert model.index(0, COLUMN["rd_number"]).data() == "BB000023"
-    assert model.index(0, COLUMN["sync"]).data(STATE_ROLE) == "local"
+    # A CPD notification this laptop has logged nothing for is badged as one, not "saved here".
+    assert model.index(0, COLUMN["sync"]).data(STATE_ROLE) == "from_cpd"
     assert ids
     assert_store_thread_only(probe, session)
 

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 
-from cvi_desktop import report
 from cvi_desktop.services import casework, incidents, people, responses
 from cvi_desktop.store import Store
 from tests.ui.conftest import assert_store_thread_only
@@ -129,6 +128,8 @@ def test_team_caseload_worst_first_with_the_overdue_list(seeded, qtbot, probe):
         ["Luis Worker", "Worker", "1", "1", "1", "—", "never"],
         ["Dana Jackson", "Worker", "2", "0", "0", "—", "never"],
         ["Renee Sup", "Supervisor", "0", "0", "0", "—", "never"],
+        # Open incidents no one holds are counted too, on a line of their own.
+        ["Unassigned", "", "1", "0", "0", "—", "—"],
     ]
     assert dialog.staff_table.item(0, 4).font().bold()
     assert not dialog.staff_table.item(1, 4).font().bold()
@@ -138,7 +139,7 @@ def test_team_caseload_worst_first_with_the_overdue_list(seeded, qtbot, probe):
     assert cells(dialog.overdue_table) == [
         ["2026-10-30 10:00", "2 d 3 h", "Visit", "Luis Worker", "AB000001", "011"]
     ]
-    summary = "3 staff · 3 open incidents · 1 follow-up overdue · as of 2026-11-01 12:00"
+    summary = "3 staff · 4 open incidents · 1 unassigned · 1 follow-up overdue · as of 2026-11-01 12:00"
     assert dialog.summary.text() == summary
     assert dialog.no_overdue.isHidden()
 
@@ -168,7 +169,8 @@ def test_team_caseload_worst_first_with_the_overdue_list(seeded, qtbot, probe):
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         session.events.data_changed.emit(ids["a"])
     assert cells(dialog.staff_table)[0] == ["Dana Jackson", "Worker", "2", "0", "0", "—", "never"]
-    assert dialog.summary.text().startswith("3 staff · 3 open incidents · 0 follow-ups overdue")
+    summary = "3 staff · 4 open incidents · 1 unassigned · 0 follow-ups overdue"
+    assert dialog.summary.text().startswith(summary)
     assert dialog.overdue_table.rowCount() == 0 and dialog.overdue_table.isHidden()
     assert not dialog.no_overdue.isHidden()
     assert not dialog.open_button.isEnabled()
@@ -179,57 +181,7 @@ def test_team_caseload_worst_first_with_the_overdue_list(seeded, qtbot, probe):
     assert_store_thread_only(probe, session)
 
 
-def test_monthly_review_figures_and_exports(seeded, qtbot, probe, tmp_path: Path):
-    session, _ids = seeded
-    asked: list[str] = []
-    target: dict[str, Path] = {}
-
-    def ask_path(_parent, _caption, suggested, _filter):
-        asked.append(Path(suggested).name)
-        return str(target["path"])
-
-    dialog = MonthlyReviewDialog(session.ctx, ask_path=ask_path)
-    qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.loaded, timeout=10_000) as loaded:
-        dialog.show()
-    assert loaded.args == ["2026-10"] and dialog.selected_month == "2026-10"
-    assert dialog.month.currentText() == "October 2026"
-
-    # 011: notified after 10/20/30 min -> p50 20, p90 28; responses 15 and 45 min -> p50 30,
-    # p90 42; 2 of 3 responded -> 67 %. 007: one incident, scene after 5 min, notified after 12.
-    assert cells(dialog.table) == [
-        ["007", "1", "1", "100", "12", "12", "5", "5"],
-        ["011", "3", "2", "67", "20", "28", "30", "42"],
-    ]
-    assert dialog.summary.text() == "All districts: 4 incidents, 3 with a qualifying response (75%)."
-    assert dialog.heading.text() == "Monthly shooting review — October 2026"
-
-    target["path"] = tmp_path / "october.csv"
-    with qtbot.waitSignal(dialog.exported, timeout=3000):
-        qtbot.mouseClick(dialog.export_csv, Qt.MouseButton.LeftButton)
-    expected = session.tasks.store_op(lambda s: report.as_csv(s, "2026-10")).result(10)
-    assert target["path"].read_text(encoding="utf-8") == expected
-    assert expected.splitlines()[2] == "011,3,2,67,20,28,30,42"
-    assert asked == ["monthly-review-2026-10.csv"]
-    assert dialog.saved.text() == f"Saved to {target['path']}"
-
-    target["path"] = tmp_path / "october.pdf"
-    with qtbot.waitSignal(dialog.exported, timeout=10_000):
-        qtbot.mouseClick(dialog.export_pdf, Qt.MouseButton.LeftButton)
-    assert target["path"].read_bytes().startswith(b"%PDF")
-    assert "<td align='right'>67</td>" in dialog.report_html(dialog.review)
-
-    # Another month: only the November incident, no response yet.
-    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
-        dialog.month.setCurrentIndex(dialog.month.findData("2026-11"))
-    assert cells(dialog.table) == [["007", "1", "0", "0", "8", "8", "–", "–"]]
-    # A month with nothing in it says so, and can still be exported (header only).
-    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
-        dialog.month.setCurrentIndex(dialog.month.findData("2026-09"))
-    assert dialog.table.rowCount() == 0
-    assert dialog.summary.text() == "No incidents occurred in this month."
-    assert dialog.export_csv.isEnabled()
-    assert_store_thread_only(probe, session)
+# The monthly review's figures, charts and exports: tests/ui/test_monthly_review.py.
 
 
 def test_cancelled_export_writes_nothing(seeded, qtbot, tmp_path: Path):

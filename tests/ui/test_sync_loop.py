@@ -119,7 +119,7 @@ def test_notification_response_shared_offline_and_quarantine(
     qtbot.waitUntil(
         lambda: (
             window.queue.model.index(window.queue.model.row_of(incident_id), 0).data(STATE_ROLE)
-            == "acknowledged"
+            == "shared_team"
         ),
         timeout=5000,
     )

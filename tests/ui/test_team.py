@@ -366,7 +366,7 @@ def test_flagged_response_keep_or_move_for_a_supervisor_only(make_session, make_
     tab = window.detail.responses
     qtbot.waitUntil(lambda: tab.flag_box.isVisible(), timeout=5000)
     assert "Logged after the incident was reassigned" in tab.flag_text.text()
-    assert tab.move.text() == "&Move to Luis Worker"
+    assert tab.move.text() == "Move to Luis Worker"
     assert tab.keep.isVisible() and tab.move.isVisible()
     assert tab.log.item(0, 9).text() == "Logged after the incident was reassigned"
 
@@ -441,7 +441,7 @@ def test_correct_a_response_sends_only_what_changed(make_session, make_window, m
     assert tab.correct.isEnabled()
     qtbot.mouseClick(tab.correct, Qt.MouseButton.LeftButton)
     form = tab.form
-    assert form.correcting is not None and form.save_button.text() == "&Save correction"
+    assert form.correcting is not None and form.save_button.text() == "Sa&ve correction"
     assert form.changes() == {}
     form.outcome.setCurrentIndex(form.outcome.findData("partial"))
     assert form.changes() == {"outcome": "partial"}
