@@ -75,7 +75,8 @@ def apply_page(store: Store, expected_cursor: str | None, changes: Sequence[Mapp
     Each change is a dict with audience, kind, id, version, data, author and flag, as the hub
     sends it. A change that fails validation is skipped alone (logged by kind and id only)."""
     me = store.actor
-    with store.write() as db:
+    # The hub holds all of it, and the cursor moves only with it: see `Store.write`.
+    with store.write(kept_elsewhere=True) as db:
         if get_value(store, CURSOR_KEY) != expected_cursor:
             return AppliedPage(applied=False)
         # Fast path: the whole page in one go. Only if some record is refused is the page
@@ -281,6 +282,14 @@ def _stored_values(kind: RecordKind, data: Mapping[str, Any]) -> dict[str, Any]:
 def _apply_record(store: Store, page: _Page, kind: RecordKind, table: str, data: Mapping[str, Any],
                   version: int, author: str | None, me: str, flag: str | None) -> bool:
     db = page.db
+    record_id = data.get("id")
+    if type(record_id) is str and not (kind is RecordKind.RESPONSE_ACTION and flag):
+        held = page.local_version(table, record_id)
+        if held is not None and held >= version:
+            # A version this laptop already holds (its own, coming back): nothing of it is
+            # stored, so there is nothing to check. A laptop's first pull after a big push
+            # brings back every record it sent.
+            return False
     values = _stored_values(kind, data)
     incident_id = values.get("incident_id")
     if not page.has_incident(incident_id):

@@ -215,3 +215,18 @@ def _snapshot(store: Store) -> dict[str, int]:
         )
     ]
     return {t: store.scalar(f"SELECT count(*) FROM {t}") for t in tables}
+
+
+def test_only_a_write_kept_elsewhere_skips_the_fsync_and_every_other_is_full(store: Store) -> None:
+    # synchronous: 2 = FULL (fsync at each commit), 1 = NORMAL (WAL: fsync at checkpoints).
+    assert store.scalar("PRAGMA synchronous") == 2
+    seen = []
+    with store.write(kept_elsewhere=True) as db:
+        seen.append(store.scalar("PRAGMA synchronous"))
+        db.execute("INSERT INTO sync_state (key, value) VALUES ('probe', '1')")
+    assert seen == [1] and store.scalar("PRAGMA synchronous") == 2
+    with pytest.raises(RuntimeError), store.write(kept_elsewhere=True) as db:
+        db.execute("INSERT INTO sync_state (key, value) VALUES ('probe2', '1')")
+        raise RuntimeError("refused")
+    assert store.scalar("PRAGMA synchronous") == 2  # back to FULL after a rollback too
+    assert store.scalar("SELECT count(*) FROM sync_state WHERE key = 'probe2'") == 0

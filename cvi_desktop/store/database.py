@@ -114,16 +114,26 @@ class Store:
     # --- access ------------------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self, *, kept_elsewhere: bool = False) -> Iterator[Database]:
         """One write transaction. Nested calls join the outer one. A storage failure anywhere in
-        it (or in BEGIN / COMMIT) rolls it back and raises `StorageProblem`."""
+        it (or in BEGIN / COMMIT) rolls it back and raises `StorageProblem`.
+
+        `kept_elsewhere`: everything the transaction writes is held durably somewhere else and
+        comes again if this commit is lost — a page pulled from the hub, committed with its
+        cursor. Its commit then skips the fsync (WAL with synchronous=NORMAL): a power cut can
+        lose that page and its cursor together, never one without the other, and the next pull
+        brings both back. The next ordinary commit's fsync makes it durable anyway. This is what
+        lets a CPD notification reach the screen without waiting for the disk twice."""
         with self._lock:
             if self.conn.in_transaction:
                 yield self.db
                 return
+            if kept_elsewhere:
+                self.conn.execute("PRAGMA synchronous = NORMAL")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlcipher3.Error as exc:
+                self._durable_again(kept_elsewhere)
                 _raise_converted(exc, self.path)
                 raise
             self._writing = True
@@ -137,6 +147,11 @@ class Store:
                 raise
             finally:
                 self._writing = False
+                self._durable_again(kept_elsewhere)
+
+    def _durable_again(self, relaxed: bool) -> None:
+        if relaxed:
+            self.conn.execute("PRAGMA synchronous = FULL")
 
     def _rollback(self) -> None:
         # SQLite may already have rolled back by itself (it does on some disk-full errors).
