@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cvi_desktop import queries
 from cvi_desktop.clock import Clock, parse_instant
@@ -49,7 +49,11 @@ from .client import HubClient, Timeouts
 from .engine import SyncEngine
 from .engine.core import SyncReport
 from .hub import admin
-from .hub.server import HubServer
+
+if TYPE_CHECKING:
+    # Imported where a hub starts: uvicorn and FastAPI are the `hub` extra, which a desktop
+    # without it lacks, and importing this module (the launcher, tests) must not need them.
+    from .hub.server import HubServer
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +139,8 @@ def create_demo_org(db: Path) -> DemoOrg:
 
 def start_demo_hub(folder: Path) -> tuple[HubServer, DemoOrg]:
     """The reference hub on 127.0.0.1 (a free port) with the demo organisation."""
+    from .hub.server import HubServer
+
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "hub.sqlite3"
     org = create_demo_org(db)

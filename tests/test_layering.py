@@ -1,4 +1,8 @@
-"""The dependency rule ui -> sync -> cvi_desktop, checked on the source and at import time."""
+"""The dependency rule ui -> sync -> cvi_desktop, checked on the source and at import time.
+
+The reference hub's server stack (the `hub` extra) is imported only under sync/hub; that the
+desktop also imports and runs without it installed is tests/test_desktop_without_hub.py.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+HUB_STACK = {"fastapi", "uvicorn", "starlette", "jinja2", "anyio", "h11"}
 FORBIDDEN = {
-    "cvi_desktop": {"PySide6", "shiboken6", "requests", "ui", "sync", "fastapi", "uvicorn"},
+    "cvi_desktop": {"PySide6", "shiboken6", "requests", "ui", "sync", *HUB_STACK},
     "sync": {"PySide6", "shiboken6", "ui"},
 }
 
@@ -32,6 +37,18 @@ def test_package_imports_point_one_way(package: str) -> None:
     offenders = {
         str(path.relative_to(ROOT)): sorted(imported_roots(path) & FORBIDDEN[package])
         for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_the_hub_imports_its_server_stack() -> None:
+    # Anywhere in the file, even inside a function: a late import still fails on a desktop
+    # installed without the extra, just later. The desktop reaches the hub through sync.hub.
+    files = [p for package in ("sync", "ui") for p in (ROOT / package).rglob("*.py")]
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_roots(path) & HUB_STACK)
+        for path in files
+        if (ROOT / "sync" / "hub") not in path.parents
     }
     assert {k: v for k, v in offenders.items() if v} == {}
 

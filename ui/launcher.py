@@ -361,6 +361,18 @@ def run_normal(args: argparse.Namespace, app: QApplication) -> int:
     return code
 
 
+def demo_hub_missing() -> str | None:
+    """None if the embedded demo hub can run here, else the name of the package it lacks.
+
+    The hub's server stack (FastAPI, uvicorn, Jinja2) is the `hub` extra, which the desktop
+    installs without; importing the server is the one check that cannot drift from its needs."""
+    try:
+        import sync.hub.server  # noqa: F401
+    except ModuleNotFoundError as exc:
+        return exc.name or "a hub package"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
@@ -370,6 +382,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The installed app leaves out the reference hub (a server: FastAPI, uvicorn); see build.spec.
         print("The demo runs its own hub and is not part of the installed app; run `make run` from a "
               "source checkout instead.", file=sys.stderr)
+        return 2
+    if args.demo and (missing := demo_hub_missing()) is not None:
+        print(f"The demo runs an embedded hub, which needs the hub's packages ({missing} is not "
+              "installed): pip install 'cvi-desktop[hub]' (from a source checkout, `make run` "
+              "installs them). The app itself runs without them.", file=sys.stderr)
         return 2
     if args.home is not None:
         # One data folder for the whole process: the parts that find keyring entries by the

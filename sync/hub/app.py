@@ -1,7 +1,11 @@
-"""The hub's HTTP layer: routes, bearer-token roles, limits, the live channel, request logs.
+"""The hub's HTTP app: `create_app`, its middleware, error handlers and limits.
 
 `create_app(db_path, ...)` builds the FastAPI app; `sync.hub.server.HubServer` runs it. Rules
-live in `service.py`; this module parses, authorises, limits and serialises.
+live in `service.py`. The routes are routers, one module per audience, included here in a fixed
+order (the OpenAPI file's): `routes_sync` (the laptops' sync), `routes_org` (who am I, the staff
+list, assignment), `routes_cpd`, `routes_admin`, `routes_test` (test hooks, only with
+`test_hooks`), and `web` (CPD's review pages). What they share, the role dependencies and the
+app's parts, is `deps.py`: each route reads its parts from `app.state`, set here.
 
 - Roles come from the bearer token (`Authorization: Bearer <token>`): 401 without a valid
   token, 403 for a role the route does not allow or for a deactivated staff member (the
@@ -22,8 +26,8 @@ live in `service.py`; this module parses, authorises, limits and serialises.
   process, and by a 0.25 s poll of the change log for writes from other processes (CLI).
 """
 
-# No `from __future__ import annotations` here: FastAPI must resolve the route signatures,
-# which use dependency aliases local to create_app.
+from __future__ import annotations
+
 import asyncio
 import json
 import logging
@@ -36,11 +40,10 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import anyio
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
-from fastapi import Path as PathParam
+from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -48,16 +51,18 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cvi_desktop.fields import MAX_INT
-from cvi_desktop.sharing import RecordKind
-
 from .. import protocol as p
-from . import admin, service, web
-from .bodies import load_push_body
+from . import routes_admin, routes_cpd, routes_org, routes_sync, routes_test, service, web
 from .config import Clock, HubConfig, Ticks, utc_now
 from .db import Database
+from .dburl import sqlite_file
+from .deps import Notifier
 from .faults import FaultPlan
-from .service import Principal
+
+__all__ = [
+    "AuthFailureLimiter", "BodyLimit", "FaultsAndLogs", "HubConfig", "Notifier", "RateLimiter",
+    "create_app", "openapi_schema", "utc_now", "write_openapi",
+]
 
 log = logging.getLogger("sync.hub.access")
 
@@ -150,57 +155,6 @@ class AuthFailureLimiter:
                 if oldest == address or self._level(oldest, now) < self.burst:
                     break
                 del self._buckets[oldest]
-
-
-class Notifier:
-    """Wakes long-poll waiters when this process commits a change."""
-
-    def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._event: asyncio.Event | None = None
-        self.closing = False
-
-    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop, self._event = loop, asyncio.Event()
-
-    @property
-    def loop(self) -> asyncio.AbstractEventLoop | None:
-        """The server's event loop once it has started (None before)."""
-        return self._loop
-
-    def bump(self) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._fire)
-
-    def _fire(self) -> None:
-        event, self._event = self._event, asyncio.Event()
-        if event is not None:
-            event.set()
-
-    async def wait(self, timeout: float) -> None:
-        event = self._event
-        if event is None:
-            await asyncio.sleep(timeout)
-            return
-        try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            pass
-
-
-# Error bodies documented on routes.
-_E = {"model": p.ErrorBody}
-_AUTH = {401: _E, 403: _E, 429: _E}
-
-ORG_ROLES = (p.TokenRole.STAFF, p.TokenRole.SUPERVISOR)
-ALL_ROLES = tuple(p.TokenRole)
-
-
-def _invalid(where: str, field: str, message: str, value: Any) -> RequestValidationError:
-    """A 422 in FastAPI's own shape, for rules a pydantic model cannot know (the staff list)."""
-    error = {"type": "value_error", "loc": (where, field), "msg": message, "input": value}
-    return RequestValidationError([error])
 
 
 # --- error bodies: bounded, and always encodable ---------------------------------------------
@@ -387,10 +341,6 @@ class FaultsAndLogs:
         log.info(json.dumps(line))
 
 
-def _too_many(wait: float) -> HTTPException:
-    return HTTPException(429, "too many requests", headers={"Retry-After": str(max(1, math.ceil(wait)))})
-
-
 def create_app(
     db_path: str | Path,
     config: HubConfig | None = None,
@@ -400,14 +350,15 @@ def create_app(
     *,
     ticks: Ticks = time.monotonic,
 ) -> FastAPI:
-    """Build the hub app on `db_path` (created if missing).
+    """Build the hub app on `db_path` (created if missing): a file path, or a `--db` value that
+    `dburl.parse_db` reads as one (a PostgreSQL URL is refused with `dburl.NotBuilt`).
 
     `test_hooks` exposes /v1/test/* to admin tokens (tests only); `ticks` is the rate limits'
     monotonic clock.
     """
     cfg = config or HubConfig()
     plan = faults or FaultPlan()
-    db = Database(db_path)
+    db = Database(sqlite_file(db_path))
     limiter = RateLimiter(cfg.rate_per_second, cfg.rate_burst, ticks)
     auth_limiter = AuthFailureLimiter(
         cfg.auth_fail_per_second, cfg.auth_fail_burst, cfg.auth_fail_addresses, ticks
@@ -427,44 +378,9 @@ def create_app(
         "and monthly aggregates out. Bearer tokens; the organisation comes from the token.",
         lifespan=lifespan,
     )
-    app.state.db, app.state.config, app.state.faults = db, cfg, plan
+    # What the routers' dependencies read (sync.hub.deps); server.py and tests read them too.
+    app.state.db, app.state.config, app.state.faults, app.state.clock = db, cfg, plan, clock
     app.state.limiter, app.state.auth_limiter, app.state.notifier = limiter, auth_limiter, notifier
-
-    # --- auth -----------------------------------------------------------------------------
-
-    def require(*roles: p.TokenRole) -> Callable[[Request], Principal]:
-        def dependency(request: Request) -> Principal:
-            # An address that has failed to sign in too often is refused before its token is
-            # even looked up: answering "valid" or "invalid" while blocked would still let it guess.
-            address = request.client.host if request.client else ""
-            blocked = auth_limiter.wait(address)
-            if blocked is not None:
-                raise _too_many(blocked)
-            header = request.headers.get("authorization", "")
-            scheme, _, token = header.partition(" ")
-            principal = None
-            if scheme.lower() == "bearer" and token.strip():
-                principal = service.authenticate(db, token.strip())
-            if principal is None:
-                auth_limiter.failed(address)
-                raise HTTPException(401, "sign-in needed", headers={"WWW-Authenticate": "Bearer"})
-            wait = limiter.take(principal.token_id)
-            if wait is not None:
-                raise _too_many(wait)
-            request.state.role, request.state.org = principal.role.value, principal.org_id
-            if not principal.active:
-                raise HTTPException(403, "this account is deactivated; ask your supervisor")
-            if principal.role not in roles:
-                raise HTTPException(403, "this role may not use this route")
-            return principal
-
-        return dependency
-
-    Anyone = Annotated[Principal, Depends(require(*ALL_ROLES))]
-    Org = Annotated[Principal, Depends(require(*ORG_ROLES))]
-    Supervisor = Annotated[Principal, Depends(require(p.TokenRole.SUPERVISOR))]
-    Cpd = Annotated[Principal, Depends(require(p.TokenRole.CPD))]
-    Admin = Annotated[Principal, Depends(require(p.TokenRole.ADMIN))]
 
     # --- middleware: body limits, faults and request logs ------------------------------------
 
@@ -509,392 +425,15 @@ def create_app(
         # Locked or full database: nothing was committed, the client should retry later.
         return JSONResponse({"detail": "hub storage busy"}, status_code=503, headers={"Retry-After": "2"})
 
-    # --- sync ------------------------------------------------------------------------------
-
-    @app.get("/v1/health", response_model=p.Health, tags=["sync"])
-    def health() -> p.Health:
-        return p.Health(
-            status="ok", epoch=db.epoch(), protocol=p.PROTOCOL_VERSION, server_time=service.iso(clock())
-        )
-
-    @app.get("/v1/sync/config", response_model=p.SyncConfig, tags=["sync"], responses=_AUTH)
-    def sync_config(_: Org) -> p.SyncConfig:
-        return p.SyncConfig(
-            protocol=p.PROTOCOL_VERSION,
-            epoch=db.epoch(),
-            max_batch_records=cfg.max_batch_records,
-            max_body_bytes=cfg.max_body_bytes,
-            max_pull_limit=cfg.max_pull_limit,
-            max_wait_seconds=cfg.max_wait_seconds,
-            min_client_version=cfg.min_client_version,
-        )
-
-    @app.post(
-        "/v1/sync/push",
-        response_model=p.PushResponse,
-        tags=["sync"],
-        responses={**_AUTH, 400: _E, 413: _E, 503: _E},
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}},
-            }
-        },
-    )
-    async def push(request: Request, principal: Org) -> Response:
-        """Store a batch of records; one result per record (see PushResult/ResultStatus)."""
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > cfg.max_body_bytes:
-            raise HTTPException(413, f"body over {cfg.max_body_bytes} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > cfg.max_body_bytes:
-                raise HTTPException(413, f"body over {cfg.max_body_bytes} bytes")
-        try:
-            # One record nested too deeply to read is rejected alone, not the batch (bodies.py).
-            payload = load_push_body(bytes(body))
-        except (ValueError, UnicodeDecodeError):
-            raise HTTPException(400, "body is not JSON") from None
-        if (
-            not isinstance(payload, dict)
-            or set(payload) != {"records"}
-            or not isinstance(payload["records"], list)
-        ):
-            raise HTTPException(400, 'body must be {"records": [...]}')
-        records: list[Any] = payload["records"]
-        if len(records) > cfg.max_batch_records:
-            raise HTTPException(413, f"more than {cfg.max_batch_records} records in one batch")
-        ids = [r["id"] for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)]
-        injected = plan.push_body(len(body), ids)
-        if injected is not None:
-            raise HTTPException(injected, "injected fault")
-        results = await anyio.to_thread.run_sync(service.push, db, principal, records, clock())
-        notifier.bump()
-        omit, garble = plan.push_done()
-        answer = p.PushResponse(
-            epoch=db.epoch(),
-            server_time=service.iso(clock()),
-            results=[r for r in results if r.id not in omit],
-        )
-        text = answer.model_dump_json()
-        if garble == "truncate":
-            text = text[: max(1, len(text) // 2)]
-        elif garble == "invalid":
-            text = "<html>proxy error</html>"
-        return Response(text, media_type="application/json")
-
-    @app.get("/v1/sync/pull", response_model=p.PullResponse, tags=["sync"], responses={**_AUTH, 410: _E})
-    def pull(
-        principal: Org, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=10_000)] = 500
-    ) -> p.PullResponse:
-        """Changes for the caller's organisation after `cursor` (none: from the beginning)."""
-        page = service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))  # CursorGone: 410
-        service.touch(db, principal, clock())
-        return page
-
-    @app.get("/v1/sync/wait", response_model=p.PullResponse, tags=["sync"], responses={**_AUTH, 410: _E})
-    async def wait(
-        principal: Org,
-        cursor: str | None = None,
-        timeout: Annotated[float, Query(ge=0, le=300)] = 25.0,
-        limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
-    ) -> p.PullResponse:
-        """Long-poll: like pull, but holds the request until there is a change or `timeout` passes."""
-        org = principal.org_id or ""
-        # With the caller's organisation: another one's cursor is refused here, not after the wait.
-        seq = await anyio.to_thread.run_sync(service.decode_cursor, db, cursor, org)  # CursorGone: 410
-        deadline = time.monotonic() + min(timeout, cfg.max_wait_seconds)
-
-        def page_if_changed(final: bool) -> p.PullResponse | None:
-            # Check, read and note the caller in one trip to a worker thread: on a wake-up each
-            # extra hop is a scheduling delay on the way to a waiting laptop's bell.
-            if not final and service.latest_seq(db, org) <= seq:
-                return None
-            page = service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))
-            service.touch(db, principal, clock())
-            return page
-
-        while True:
-            remaining = deadline - time.monotonic()
-            found = await anyio.to_thread.run_sync(page_if_changed, remaining <= 0 or notifier.closing)
-            if found is not None:
-                return found
-            await notifier.wait(min(0.25, remaining))
-
-    @app.get(
-        "/v1/records/{kind}/{record_id}",
-        response_model=p.RecordOut,
-        tags=["org"],
-        responses={**_AUTH, 404: _E},
-    )
-    def get_record(
-        principal: Org, kind: RecordKind, record_id: Annotated[str, PathParam(max_length=128)]
-    ) -> p.RecordOut:
-        """The current version of one of the caller's organisation's records (audience org)."""
-        found = service.get_record(db, principal, kind.value, record_id)
-        if found is None:
-            raise HTTPException(404, "not found")
-        return found
-
-    @app.post(
-        "/v1/incidents/{incident_id}/assign",
-        response_model=p.RecordOut,
-        tags=["org"],
-        responses={**_AUTH, 404: _E, 409: _E},
-    )
-    def assign(
-        principal: Supervisor, incident_id: Annotated[str, PathParam(max_length=128)], body: p.AssignRequest
-    ) -> p.RecordOut | JSONResponse:
-        """Supervisor (re)assigns an incident: a new incident version for the org's devices.
-
-        The assignee must be an active member of the organisation's staff list (else 422).
-        """
-        try:
-            out = service.assign(db, principal, incident_id, body.assignee, body.base_version, clock())
-        except service.NotStaff:
-            raise _invalid("body", "assignee", service.NOT_STAFF, body.assignee) from None
-        except service.StaleBase as exc:
-            return JSONResponse(
-                {"detail": "stale base version", "current_version": exc.current_version}, status_code=409
-            )
-        if out is None:
-            raise HTTPException(404, "not found")
-        notifier.bump()
-        return out
-
-    # --- who am I, and the staff list ------------------------------------------------------
-
-    @app.get("/v1/me", response_model=p.Me, tags=["org"], responses=_AUTH)
-    def whoami(principal: Anyone) -> p.Me:
-        """The caller as the hub knows them: role, organisation and staff id from the token."""
-        return service.me(db, principal)
-
-    @app.get("/v1/org/staff", response_model=list[p.StaffOut], tags=["org"], responses=_AUTH)
-    def org_staff(principal: Org) -> list[p.StaffOut]:
-        """The caller's organisation's staff list (deactivated people too), by display name."""
-        return service.list_staff(db, principal.org_id or "")
-
-    @app.post(
-        "/v1/org/staff",
-        response_model=p.StaffOut,
-        status_code=201,
-        tags=["org"],
-        responses={**_AUTH, 200: {"model": p.StaffOut, "description": "Updated (and re-activated)"}},
-    )
-    def add_org_staff(principal: Supervisor, body: p.StaffIn, response: Response) -> p.StaffOut:
-        """Supervisor adds a staff member (201) or updates one's name and role, re-activating (200)."""
-        out, created = service.upsert_staff(db, principal.org_id or "", body, clock())
-        if not created:
-            response.status_code = 200
-        return out
-
-    @app.post(
-        "/v1/org/staff/{staff_id}/deactivate",
-        status_code=204,
-        tags=["org"],
-        responses={**_AUTH, 404: _E},
-    )
-    def deactivate_org_staff(
-        principal: Supervisor, staff_id: Annotated[str, PathParam(min_length=1, max_length=64)]
-    ) -> Response:
-        """Supervisor deactivates a staff member: their tokens get 403, they cannot be assigned."""
-        if staff_id == principal.staff_id:
-            raise _invalid("path", "staff_id", "a supervisor cannot deactivate themselves", staff_id)
-        if not service.deactivate_staff(db, principal.org_id or "", staff_id):
-            raise HTTPException(404, "not found")
-        return Response(status_code=204)
-
-    # --- CPD -------------------------------------------------------------------------------
-
-    @app.post(
-        "/v1/cpd/notifications",
-        response_model=p.NotificationResult,
-        status_code=201,
-        tags=["cpd"],
-        responses={**_AUTH, 409: _E},
-    )
-    def post_notification(_: Cpd, body: p.Notification, response: Response) -> p.NotificationResult:
-        """New notification, routed to every organisation covering its district (201; 200 if a repeat)."""
-        try:
-            result = service.post_notification(db, body, clock())
-        except service.IncidentIdTaken as exc:
-            raise HTTPException(409, str(exc)) from None
-        except service.NotificationConflict:
-            raise HTTPException(409, "notification exists with other content; PUT a correction") from None
-        if result.status is p.NotificationStatus.UNCHANGED:
-            response.status_code = 200
-        notifier.bump()
-        return result
-
-    @app.put(
-        "/v1/cpd/notifications/{notification_id}",
-        response_model=p.NotificationResult,
-        tags=["cpd"],
-        responses={**_AUTH, 404: _E},
-    )
-    def correct_notification(
-        _: Cpd, notification_id: Annotated[str, PathParam(max_length=128)], body: p.NotificationCorrection
-    ) -> p.NotificationResult:
-        """Correction: a new version, routed again (to new covering organisations too)."""
-        result = service.correct_notification(db, notification_id, body, clock())
-        if result is None:
-            raise HTTPException(404, "not found")
-        notifier.bump()
-        return result
-
-    @app.get("/v1/cpd/records", response_model=p.CpdRecordsPage, tags=["cpd"], responses=_AUTH)
-    def cpd_records(
-        _: Cpd,
-        since: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> p.CpdRecordsPage:
-        """Response records (CPD's projection), every version, in the order the hub received them."""
-        return service.cpd_records(db, since, limit)
-
-    @app.get("/v1/cpd/monthly", response_model=p.MonthlyReport, tags=["cpd"], responses=_AUTH)
-    def cpd_monthly(_: Cpd, month: Annotated[str, Query(pattern=service.MONTH.pattern)]) -> p.MonthlyReport:
-        """The monthly review (incidents that occurred in the month, Chicago time): the city, its
-        districts, each organisation and the six-month trend, by the laptop's own calculation
-        (`cvi_desktop.monthly`, minutes, nearest-rank). Protocol-1 fields kept: `districts[]`
-        with `p50_s`/`p90_s` (minutes × 60)."""
-        try:
-            return service.monthly_report(web.reviews(app).get(month))
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from None
-
-    # --- admin -----------------------------------------------------------------------------
-
-    @app.get("/v1/admin/orgs", response_model=list[p.OrgOut], tags=["admin"], responses=_AUTH)
-    def list_orgs(_: Admin) -> list[dict[str, Any]]:
-        return admin.list_orgs(db)
-
-    @app.post(
-        "/v1/admin/orgs",
-        response_model=p.OrgOut,
-        status_code=201,
-        tags=["admin"],
-        responses={**_AUTH, 409: _E},
-    )
-    def create_org(_: Admin, body: p.OrgIn) -> p.OrgOut:
-        try:
-            admin.create_org(db, body.id, body.name)
-        except admin.AdminError as exc:
-            raise HTTPException(409, str(exc)) from None
-        return p.OrgOut(id=body.id, name=body.name, districts=[])
-
-    @app.post("/v1/admin/coverage", status_code=204, tags=["admin"], responses={**_AUTH, 404: _E})
-    def add_coverage(_: Admin, body: p.CoverageIn) -> Response:
-        try:
-            admin.add_coverage(db, body.org_id, body.district)
-        except admin.AdminError as exc:
-            raise HTTPException(404, str(exc)) from None
-        return Response(status_code=204)
-
-    @app.get(
-        "/v1/admin/orgs/{org_id}/staff",
-        response_model=list[p.StaffOut],
-        tags=["admin"],
-        responses={**_AUTH, 404: _E},
-    )
-    def admin_list_staff(_: Admin, org_id: Annotated[str, PathParam(max_length=64)]) -> list[p.StaffOut]:
-        try:
-            return service.list_staff(db, org_id)
-        except service.UnknownOrg:
-            raise HTTPException(404, "not found") from None
-
-    @app.post(
-        "/v1/admin/orgs/{org_id}/staff",
-        response_model=p.StaffOut,
-        status_code=201,
-        tags=["admin"],
-        responses={**_AUTH, 200: {"model": p.StaffOut, "description": "Updated (and re-activated)"}, 404: _E},
-    )
-    def admin_add_staff(
-        _: Admin, org_id: Annotated[str, PathParam(max_length=64)], body: p.StaffIn, response: Response
-    ) -> p.StaffOut:
-        try:
-            out, created = service.upsert_staff(db, org_id, body, clock())
-        except service.UnknownOrg:
-            raise HTTPException(404, "not found") from None
-        if not created:
-            response.status_code = 200
-        return out
-
-    @app.post(
-        "/v1/admin/orgs/{org_id}/staff/{staff_id}/deactivate",
-        status_code=204,
-        tags=["admin"],
-        responses={**_AUTH, 404: _E},
-    )
-    def admin_deactivate_staff(
-        _: Admin,
-        org_id: Annotated[str, PathParam(max_length=64)],
-        staff_id: Annotated[str, PathParam(min_length=1, max_length=64)],
-    ) -> Response:
-        try:
-            found = service.deactivate_staff(db, org_id, staff_id)
-        except service.UnknownOrg:
-            found = False
-        if not found:
-            raise HTTPException(404, "not found")
-        return Response(status_code=204)
-
-    @app.get("/v1/admin/tokens", response_model=list[p.TokenInfo], tags=["admin"], responses=_AUTH)
-    def list_tokens(_: Admin) -> list[dict[str, Any]]:
-        return admin.list_tokens(db)
-
-    @app.post(
-        "/v1/admin/tokens",
-        response_model=p.TokenCreated,
-        status_code=201,
-        tags=["admin"],
-        responses={**_AUTH, 400: _E},
-    )
-    def create_token(_: Admin, body: p.TokenIn) -> dict[str, Any]:
-        try:
-            return admin.create_token_info(
-                db, body.role.value, body.org_id, body.staff_id, body.label, body.display_name
-            )
-        except admin.AdminError as exc:
-            raise HTTPException(400, str(exc)) from None
-
-    @app.post(
-        "/v1/admin/tokens/{token_id}/revoke", status_code=204, tags=["admin"], responses={**_AUTH, 404: _E}
-    )
-    def revoke_token(_: Admin, token_id: Annotated[int, PathParam(ge=1, le=MAX_INT)]) -> Response:
-        if not admin.revoke_token(db, token_id):
-            raise HTTPException(404, "not found")
-        return Response(status_code=204)
-
-    # --- test hooks (never in the schema; only when started with test_hooks) ----------------
-
+    # The routers: each route reads the parts it uses from app.state (sync.hub.deps). The order
+    # is the OpenAPI file's order of paths.
+    app.include_router(routes_sync.router)
+    app.include_router(routes_org.router)
+    app.include_router(routes_cpd.router)
+    app.include_router(routes_admin.router)
     if test_hooks:
-
-        # Admin token only: a hub started with hooks by mistake must not hand its fault plan,
-        # its epoch or its rate limits to anyone who can reach it.
-
-        @app.post("/v1/test/faults", include_in_schema=False)
-        def arm_fault(_: Admin, spec: dict[str, Any]) -> dict[str, str]:
-            try:
-                plan.apply(spec)
-            except (TypeError, ValueError) as exc:
-                raise HTTPException(400, str(exc)) from None
-            return {"status": "armed"}
-
-        @app.post("/v1/test/epoch", include_in_schema=False)
-        def bump_epoch(_: Admin) -> dict[str, str]:
-            return {"epoch": admin.bump_epoch(db)}
-
-        @app.post("/v1/test/expire-cursors", include_in_schema=False)
-        def expire_cursors(_: Admin) -> dict[str, str]:
-            admin.expire_cursors(db)
-            return {"status": "expired"}
-
-        @app.post("/v1/test/rate-limit", include_in_schema=False)
-        def rate_limit(_: Admin, spec: dict[str, float]) -> dict[str, str]:
-            limiter.configure(float(spec.get("rate_per_second", 0)), int(spec.get("burst", 1)))
-            return {"status": "set"}
+        # Never in the schema; admin token only (see routes_test).
+        app.include_router(routes_test.router)
 
     # CPD's city-wide review page (HTML): its own session cookie, the same failed-sign-in limiter.
     app.include_router(web.router(app, db, auth_limiter, clock))

@@ -16,6 +16,9 @@
 
 An admin error (unknown organisation, bad role, a bad notification...) is one line on stderr and
 exit status 2, never a traceback; so is any other failure of an admin command.
+`--db` is a SQLite file path (created if missing), read by `dburl.parse_db` for every command
+before anything is opened: a `postgresql://` URL is recognised and refused (PostgreSQL support
+is not built yet), any other URL is refused naming the accepted forms; both exit 2.
 `serve` prints one line `cvi-hub listening on http://HOST:PORT` (flushed) once it accepts
 connections, then JSON request logs on stderr; SIGINT/SIGTERM stop it.
 """
@@ -42,6 +45,9 @@ from ..protocol import Notification
 from . import admin, service
 from .config import HubConfig, utc_now
 from .db import Database, SchemaTooNew
+from .dburl import DbError, sqlite_file
+
+DB_HELP = "the hub's SQLite file (created if missing); postgresql:// URLs are not supported yet"
 
 
 def _print(obj: Any) -> None:
@@ -135,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", required=True, help="hub SQLite file (created if missing)")
+        p.add_argument("--db", required=True, help=DB_HELP)
         return p
 
     serve = with_db(sub.add_parser("serve", help="run the HTTP service"))
@@ -197,12 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     back = sub.add_parser("backup", help="write a consistent copy of the hub file (safe while serving)")
     back.add_argument("file", type=Path, help="the new backup file (must not exist yet)")
-    back.add_argument("--db", required=True, help="hub SQLite file")
+    back.add_argument("--db", required=True, help="the hub's SQLite file")
     restore = sub.add_parser(
         "restore", help="replace the hub file with a backup and bump the epoch (stop the hub first)"
     )
     restore.add_argument("file", type=Path, help="a file made by `cvi-hub backup`")
-    restore.add_argument("--db", required=True, help="hub SQLite file to replace (created if missing)")
+    restore.add_argument("--db", required=True, help="the hub's SQLite file to replace (created if missing)")
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI description")
     openapi.add_argument("--write", metavar="PATH")
@@ -212,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "db", None) is not None:
+            # Every command, before anything is opened or created: a URL never becomes a file.
+            args.db = sqlite_file(args.db)
         match (args.command, getattr(args, "action", None)):
             case ("serve", _):
                 return _serve(args)
@@ -270,11 +279,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         app = create_app(Path(tmp) / "hub.sqlite3")
                         _print(app.openapi())
                         app.state.db.close()
-    except (admin.AdminError, SchemaTooNew) as exc:
+    except (admin.AdminError, SchemaTooNew, DbError) as exc:
         print(f"cvi-hub: {exc}", file=sys.stderr)
         return 2
     except (sqlite3.Error, OSError) as exc:
-        print(f"cvi-hub: cannot use hub file {getattr(args, 'db', None)!r}: {exc}", file=sys.stderr)
+        db = getattr(args, "db", None)
+        print(f"cvi-hub: cannot use hub file {str(db) if db is not None else None!r}: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        # `serve` and `openapi` need the server stack, the `hub` extra; the admin commands do not.
+        print(f"cvi-hub: {args.command} needs the hub's packages ({exc.name} is not installed): "
+              "pip install 'cvi-desktop[hub]'", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - an admin reads one line, never a traceback
         reason = " ".join(str(exc).split()) or type(exc).__name__

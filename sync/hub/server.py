@@ -38,6 +38,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from . import admin
 from .app import AuthFailureLimiter, RateLimiter, create_app
 from .config import Clock, HubConfig, Ticks, utc_now
+from .dburl import DbTarget, parse_db
 from .faults import FaultPlan
 
 
@@ -109,7 +110,7 @@ def guarded_protocol(header_timeout: float) -> type[GuardedH11Protocol]:
 class HubServer:
     def __init__(
         self,
-        db_path: str | Path,
+        db_path: str | Path | DbTarget,
         host: str = "127.0.0.1",
         port: int = 0,
         *,
@@ -118,9 +119,12 @@ class HubServer:
         test_hooks: bool = False,
         ticks: Ticks = time.monotonic,
     ) -> None:
-        """`clock` is the hub's notion of now (receipt times), `ticks` the rate limits' clock;
-        `test_hooks` exposes /v1/test/* (admin token only; never on by default)."""
-        self.db_path = Path(db_path)
+        """`db_path` is what `cvi-hub serve --db` takes (`dburl.parse_db`): a SQLite file, or a
+        PostgreSQL URL, refused with `dburl.NotBuilt` until the hub has that engine. `clock` is
+        the hub's notion of now (receipt times), `ticks` the rate limits' clock; `test_hooks`
+        exposes /v1/test/* (admin token only; never on by default)."""
+        self.target = parse_db(db_path)
+        self.db_path = self.target.sqlite_path()  # NotBuilt before anything is bound or created
         self.host = host
         self.config = config or HubConfig()
         self.faults = FaultPlan()

@@ -1,17 +1,23 @@
-"""`cvi-hub` as a subprocess: admin commands, serve on a free port, notify, test hooks flag."""
+"""`cvi-hub` as a subprocess: admin commands, serve on a free port, notify, test hooks flag, and
+what `--db` accepts (`sync.hub.dburl`): a file path, a PostgreSQL URL refused until it is built."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from hub_helpers import Api, new_id, notification
 
-from sync.hub.cli import main
+from sync.hub.app import create_app
+from sync.hub.cli import build_parser, main
+from sync.hub.dburl import BadDb, DbKind, NotBuilt, parse_db, sqlite_file
+from sync.hub.server import HubServer
 
 pytestmark = pytest.mark.timeout(40)
 
@@ -141,3 +147,167 @@ def test_cli_staff_errors_as_a_subprocess_have_no_traceback(tmp_path):
     unusable = hub("staff", "list", "--db", str(tmp_path / "a-file" / "hub.sqlite3"), "--org", "x")
     assert unusable.returncode == 2 and "Traceback" not in unusable.stderr
     assert unusable.stderr.startswith("cvi-hub: cannot use hub file")
+
+
+# --- --db: a file path, or a URL the hub recognises --------------------------------------------
+
+POSTGRES = "postgresql://hub@/cvihub?host=/run/postgresql"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "hub.sqlite3",
+        "/var/lib/cvi-hub/hub.sqlite3",
+        "data/hub.sqlite3",
+        "./hub:1.sqlite3",  # a colon in a file name, written with a folder in front
+        "C:\\hub\\hub.sqlite3",  # a drive letter is not a URL scheme
+    ],
+)
+def test_a_path_is_a_sqlite_file(value):
+    target = parse_db(value)
+    assert target.kind is DbKind.SQLITE and target.sqlite_path() == Path(value)
+    assert sqlite_file(Path(value)) == Path(value)
+
+
+@pytest.mark.parametrize("value", [POSTGRES, "postgres://hub:pw@db.example:5432/cvihub", "POSTGRESQL://h/db"])
+def test_a_postgresql_url_is_recognised_but_not_built_yet(value):
+    target = parse_db(value)
+    assert target.kind is DbKind.POSTGRESQL and target.url == value and target.path is None
+    with pytest.raises(NotBuilt, match="PostgreSQL support is not built yet"):
+        target.sqlite_path()
+
+
+def test_a_postgresql_password_never_reaches_a_message():
+    target = parse_db("postgres://hub:s3cret@db.example:5432/cvihub")
+    assert "s3cret" not in repr(target) and "s3cret" not in target.display
+    assert target.display == "postgres://hub:***@db.example:5432/cvihub"
+    with pytest.raises(NotBuilt) as refused:
+        target.sqlite_path()
+    assert "s3cret" not in str(refused.value)
+    with pytest.raises(BadDb) as other:
+        parse_db("mysql://hub:s3cret@db.example/cvihub")
+    assert "s3cret" not in str(other.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("mysql://hub@db/cvihub", "--db mysql://... is not a database this hub can use"),
+        ("http://127.0.0.1:8000", "--db http://..."),
+        ("sqlite:///var/lib/hub.sqlite3", "sqlite: URLs are not accepted"),
+        ("sqlite:hub.sqlite3", "sqlite: URLs are not accepted"),
+        ("postgresql:cvihub", "reads as a URL"),  # libpq's URL needs the two slashes
+        ("hub:1.sqlite3", "./hub:..."),  # a file name that starts like a scheme: how to write it
+        ("", "--db is empty"),
+        ("  ", "--db is empty"),
+    ],
+)
+def test_any_other_form_is_refused_naming_the_accepted_ones(value, says):
+    with pytest.raises(BadDb) as refused:
+        parse_db(value)
+    message = str(refused.value)
+    assert says in message and "\n" not in message
+    if not value.startswith("sqlite"):
+        assert "a SQLite file path" in message and "postgresql:// URL" in message
+
+
+def _db_commands() -> set[tuple[str, ...]]:
+    """Every `cvi-hub` command (and sub-command) that takes --db, read from the parser itself."""
+    found: set[tuple[str, ...]] = set()
+
+    def walk(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+        if any("--db" in action.option_strings for action in parser._actions):
+            found.add(path)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk(child, (*path, name))
+
+    walk(build_parser(), ())
+    return found
+
+
+# Each command with its other required arguments; the --db value is added at the end.
+DB_COMMANDS = {
+    ("org", "add"): ("north", "North"),
+    ("org", "list"): (),
+    ("org", "agreement"): ("north", "--share-block", "on"),
+    ("coverage", "add"): ("north", "011"),
+    ("staff", "add"): ("--org", "north", "--id", "w1", "--name", "Ana"),
+    ("staff", "list"): ("--org", "north"),
+    ("staff", "deactivate"): ("--org", "north", "--id", "w1"),
+    ("token", "create"): ("--role", "admin"),
+    ("token", "list"): (),
+    ("token", "revoke"): ("1",),
+    ("notify",): ("--json", "-"),
+    ("epoch",): ("--bump",),
+    ("backup",): ("copy.sqlite3",),
+    ("restore",): ("copy.sqlite3",),
+}
+
+
+def test_every_db_command_is_checked_here():
+    assert _db_commands() == {*DB_COMMANDS, ("serve",)}
+
+
+@pytest.mark.parametrize("command", sorted(DB_COMMANDS), ids=" ".join)
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (POSTGRES, "cvi-hub: PostgreSQL support is not built yet"),
+        ("mysql://hub@db/cvihub", "give a SQLite file path (e.g. --db /var/lib/cvi-hub/hub.sqlite3) or a"),
+        ("sqlite:///hub.sqlite3", "give the SQLite file as a plain path"),
+    ],
+    ids=["postgresql", "mysql", "sqlite-url"],
+)
+def test_every_command_refuses_a_url_in_one_line_and_creates_nothing(
+    command, value, says, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = InProcess(capsys)(*command, *DB_COMMANDS[command], "--db", value)
+    assert result.returncode == 2
+    assert says in result.stderr and result.stderr.count("\n") == 1 and result.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # no `postgresql:` folder, no SQLite file
+
+
+def test_serve_refuses_a_postgresql_url_before_listening(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sync.hub.cli", "serve", "--db", POSTGRES, "--port", "0"],
+        capture_output=True, text=True, timeout=30, cwd=tmp_path,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("cvi-hub: PostgreSQL support is not built yet")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_hub_server_and_create_app_read_db_the_same_way(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(NotBuilt):
+        HubServer(POSTGRES)
+    with pytest.raises(NotBuilt):
+        create_app(POSTGRES)
+    with pytest.raises(BadDb):
+        HubServer("sqlite:///hub.sqlite3")
+    assert list(tmp_path.iterdir()) == []
+    server = HubServer(parse_db("hub.sqlite3"))  # a parsed target is taken as it is
+    try:
+        assert server.db_path == Path("hub.sqlite3") and server.target.kind is DbKind.SQLITE
+    finally:
+        server.stop()
+
+
+def test_a_file_named_like_a_scheme_works_written_with_its_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = InProcess(capsys)
+    assert run("org", "add", "north", "North", "--db", "hub:1.sqlite3").returncode == 2  # reads as a URL
+    assert run("org", "add", "north", "North", "--db", "./hub:1.sqlite3").returncode == 0
+    assert json.loads(run("org", "list", "--db", "./hub:1.sqlite3").stdout)[0]["id"] == "north"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".sqlite3"] == ["hub:1.sqlite3"]
+    # What the CLI hands on is a Path, which HubServer takes as a file whatever its name.
+    server = HubServer(sqlite_file("./hub:1.sqlite3"))
+    try:
+        assert server.db_path == Path("hub:1.sqlite3")
+    finally:
+        server.stop()

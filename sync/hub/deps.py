@@ -1,0 +1,184 @@
+"""What the hub's routers share: the bearer-token role dependencies, the app's parts, error shapes.
+
+Every router (`routes_sync`, `routes_org`, `routes_cpd`, `routes_admin`, `routes_test`) is a
+module-level `APIRouter` with no state of its own: a route asks for what it uses through the
+aliases here, and each alias reads it from the app that is serving the request
+(`request.app.state`, filled in by `app.create_app`). So one router serves any number of apps in
+one process (the tests build many), and a route's signature says which parts of the hub it
+touches.
+
+- Roles: `Anyone`, `Org` (staff or supervisor), `Supervisor`, `Cpd`, `Admin` are the caller's
+  `Principal`, or 401 without a valid token, 403 for another role or a deactivated staff
+  member, 429 when the token's bucket is empty or the caller's address has failed to sign in
+  too often (checked before its token is looked up).
+- Parts: `Db`, `Config`, `Now` (the hub's clock), `Live` (wakes long-polls), `Faults` (the test
+  fault plan), `Limits` (the per-token rate limiter), `ReviewCache` (CPD's monthly reviews).
+- `ERROR`/`AUTH` document error bodies on routes; `invalid()` is a 422 in FastAPI's own shape.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads these aliases' metadata at runtime.
+import asyncio
+import math
+from collections.abc import Callable
+from typing import Annotated, Any, Protocol
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+
+from .. import protocol as p
+from . import web
+from .config import Clock, HubConfig
+from .db import Database
+from .faults import FaultPlan
+from .service import Principal, authenticate
+
+
+class Notifier:
+    """Wakes long-poll waiters when this process commits a change."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+        self.closing = False
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop, self._event = loop, asyncio.Event()
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The server's event loop once it has started (None before)."""
+        return self._loop
+
+    def bump(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._fire)
+
+    def _fire(self) -> None:
+        event, self._event = self._event, asyncio.Event()
+        if event is not None:
+            event.set()
+
+    async def wait(self, timeout: float) -> None:
+        event = self._event
+        if event is None:
+            await asyncio.sleep(timeout)
+            return
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+
+
+class TokenLimiter(Protocol):
+    """The per-token rate limiter (`app.RateLimiter`); a protocol, so this module need not
+    import app.py, which imports the routers."""
+
+    def take(self, key: Any) -> float | None: ...
+
+    def configure(self, rate: float, burst: int) -> None: ...
+
+
+# --- the app's parts, from the app serving the request ------------------------------------------
+# Coroutines, not plain functions: FastAPI runs a plain dependency on a worker thread, and a
+# thread hop per part per request would add to every round trip (and so to notification latency).
+
+
+async def _db(request: Request) -> Database:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+async def _config(request: Request) -> HubConfig:
+    return request.app.state.config  # type: ignore[no-any-return]
+
+
+async def _clock(request: Request) -> Clock:
+    return request.app.state.clock  # type: ignore[no-any-return]
+
+
+async def _notifier(request: Request) -> Notifier:
+    return request.app.state.notifier  # type: ignore[no-any-return]
+
+
+async def _faults(request: Request) -> FaultPlan:
+    return request.app.state.faults  # type: ignore[no-any-return]
+
+
+async def _limiter(request: Request) -> TokenLimiter:
+    return request.app.state.limiter  # type: ignore[no-any-return]
+
+
+async def _reviews(request: Request) -> web.Reviews:
+    return web.reviews(request.app)
+
+
+Db = Annotated[Database, Depends(_db)]
+Config = Annotated[HubConfig, Depends(_config)]
+Now = Annotated[Clock, Depends(_clock)]
+Live = Annotated[Notifier, Depends(_notifier)]
+Faults = Annotated[FaultPlan, Depends(_faults)]
+Limits = Annotated[TokenLimiter, Depends(_limiter)]
+ReviewCache = Annotated[web.Reviews, Depends(_reviews)]
+
+
+# --- who is calling --------------------------------------------------------------------------------
+
+ORG_ROLES = (p.TokenRole.STAFF, p.TokenRole.SUPERVISOR)
+ALL_ROLES = tuple(p.TokenRole)
+
+
+def too_many(wait: float) -> HTTPException:
+    return HTTPException(429, "too many requests", headers={"Retry-After": str(max(1, math.ceil(wait)))})
+
+
+def require(*roles: p.TokenRole) -> Callable[[Request], Principal]:
+    """A dependency: the caller's Principal if their token is valid and has one of `roles`."""
+
+    # A plain function, so FastAPI runs it on a worker thread: it reads the tokens table.
+    def dependency(request: Request) -> Principal:
+        state = request.app.state
+        # An address that has failed to sign in too often is refused before its token is
+        # even looked up: answering "valid" or "invalid" while blocked would still let it guess.
+        address = request.client.host if request.client else ""
+        blocked = state.auth_limiter.wait(address)
+        if blocked is not None:
+            raise too_many(blocked)
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        principal = None
+        if scheme.lower() == "bearer" and token.strip():
+            principal = authenticate(state.db, token.strip())
+        if principal is None:
+            state.auth_limiter.failed(address)
+            raise HTTPException(401, "sign-in needed", headers={"WWW-Authenticate": "Bearer"})
+        wait = state.limiter.take(principal.token_id)
+        if wait is not None:
+            raise too_many(wait)
+        request.state.role, request.state.org = principal.role.value, principal.org_id
+        if not principal.active:
+            raise HTTPException(403, "this account is deactivated; ask your supervisor")
+        if principal.role not in roles:
+            raise HTTPException(403, "this role may not use this route")
+        return principal
+
+    return dependency
+
+
+Anyone = Annotated[Principal, Depends(require(*ALL_ROLES))]
+Org = Annotated[Principal, Depends(require(*ORG_ROLES))]
+Supervisor = Annotated[Principal, Depends(require(p.TokenRole.SUPERVISOR))]
+Cpd = Annotated[Principal, Depends(require(p.TokenRole.CPD))]
+Admin = Annotated[Principal, Depends(require(p.TokenRole.ADMIN))]
+
+
+# --- error shapes ----------------------------------------------------------------------------------
+
+# Error bodies documented on routes.
+ERROR = {"model": p.ErrorBody}
+AUTH: dict[int | str, dict[str, Any]] = {401: ERROR, 403: ERROR, 429: ERROR}
+
+
+def invalid(where: str, field: str, message: str, value: Any) -> RequestValidationError:
+    """A 422 in FastAPI's own shape, for rules a pydantic model cannot know (the staff list)."""
+    error = {"type": "value_error", "loc": (where, field), "msg": message, "input": value}
+    return RequestValidationError([error])
