@@ -52,7 +52,7 @@ from typing import Any
 from . import fields as F
 from .clock import CHICAGO
 from .domain import IncidentFacts
-from .errors import CviError, ValidationError
+from .errors import CviError, RowError, ValidationError
 from .services import incidents
 from .services.audit import audit
 from .store.database import Store
@@ -445,16 +445,6 @@ def incident_data(victims: Sequence[Victim]) -> dict[str, Any]:
 
 # --- the import --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Refusal:
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.reason}"
-
-
 @dataclass
 class CityImportResult:
     """What an import did, in victims (rows) and incidents. `imported` holds the ids of the new
@@ -471,7 +461,7 @@ class CityImportResult:
     refused_incidents: int = 0
     duplicate_rows: int = 0
     imported: list[str] = field(default_factory=list)
-    errors: list[Refusal] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
 
     @property
     def refused(self) -> int:
@@ -579,7 +569,7 @@ def import_victims(store: Store, sheet: Sheet, keep: Filter = Filter()) -> CityI
             continue
         result.incidents += 1
         victims: list[Victim] = []
-        refused: list[Refusal] = []
+        refused: list[RowError] = []
         seen: set[str] = set()
         for line, row in group:
             unique = _text(row.get("unique_id"))
@@ -591,13 +581,13 @@ def import_victims(store: Store, sheet: Sheet, keep: Filter = Filter()) -> CityI
             try:
                 victims.append(parse_victim(line, row))
             except ValidationError as exc:
-                refused.append(Refusal(line, sheet.name(exc.field), exc.reason))
+                refused.append(RowError(line, sheet.name(exc.field), exc.reason))
         if not refused:
             data = incident_data(victims)
             try:
                 IncidentFacts.from_input(data)
             except ValidationError as exc:
-                refused.append(Refusal(victims[0].line, sheet.name(_COLUMN_OF.get(exc.field, exc.field)),
+                refused.append(RowError(victims[0].line, sheet.name(_COLUMN_OF.get(exc.field, exc.field)),
                                        exc.reason))
         if refused:
             # A case is imported whole or not at all: its victim counts would be wrong otherwise.
@@ -605,7 +595,7 @@ def import_victims(store: Store, sheet: Sheet, keep: Filter = Filter()) -> CityI
             result.refused_incidents += 1
             bad = {r.line for r in refused}
             result.errors.extend(
-                Refusal(v.line, sheet.name("case_number"), f"not imported: line {min(bad)} of the same case "
+                RowError(v.line, sheet.name("case_number"), f"not imported: line {min(bad)} of the same case "
                         "was refused") for v in victims if v.line not in bad)
             continue
         ready.append(data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class CviError(Exception):
     """Base class for every error the core raises on purpose."""
@@ -63,3 +65,15 @@ class StorageProblem(CviError):
         self.title = title
         self.action = action
         self.detail = detail  # the SQLite error name, for the details pane and logs only
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused row of an imported file: its line, the field (or column) and why."""
+
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.reason}"

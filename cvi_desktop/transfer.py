@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from . import city_data
 from . import fields as F
 from .clock import CHICAGO
-from .errors import CviError, NotFound, StorageProblem, ValidationError
+from .errors import CviError, NotFound, RowError, StorageProblem, ValidationError
 from .services import incidents, responses
 from .services.audit import audit
 from .store.database import Store
@@ -30,16 +30,6 @@ from .vocab import RecordKind
 
 TIME_FIELDS = ("occurred_at", "cpd_notified_at", "org_received_at", "started_at", "ended_at")
 LIST_FIELDS = ("victim_age_bands", "themes", "staff_ids")
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.reason}"
 
 
 @dataclass
