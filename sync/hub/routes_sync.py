@@ -109,11 +109,18 @@ def pull(
     clock: Now,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
-) -> p.PullResponse:
+) -> Response:
     """Changes for the caller's organisation after `cursor` (none: from the beginning)."""
     page = service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))  # CursorGone: 410
     service.touch(db, principal, clock())
-    return page
+    return _page_response(page)
+
+
+def _page_response(page: p.PullResponse) -> Response:
+    # The page was built by the hub from its own models: serialise it once, rather than have
+    # FastAPI validate it against the response model again (a page is up to 10,000 changes,
+    # and a waiting laptop's bell rings only after this).
+    return Response(page.model_dump_json().encode("utf-8"), media_type="application/json")
 
 
 @router.get("/v1/sync/wait", response_model=p.PullResponse, tags=["sync"], responses={**AUTH, 410: ERROR})
@@ -126,21 +133,21 @@ async def wait(
     cursor: str | None = None,
     timeout: Annotated[float, Query(ge=0, le=300)] = 25.0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
-) -> p.PullResponse:
+) -> Response:
     """Long-poll: like pull, but holds the request until there is a change or `timeout` passes."""
     org = principal.org_id or ""
     # With the caller's organisation: another one's cursor is refused here, not after the wait.
     seq = await anyio.to_thread.run_sync(service.decode_cursor, db, cursor, org)  # CursorGone: 410
     deadline = time.monotonic() + min(timeout, cfg.max_wait_seconds)
 
-    def page_if_changed(final: bool) -> p.PullResponse | None:
-        # Check, read and note the caller in one trip to a worker thread: on a wake-up each
-        # extra hop is a scheduling delay on the way to a waiting laptop's bell.
+    def page_if_changed(final: bool) -> Response | None:
+        # Check, read, note the caller and serialise in one trip to a worker thread: on a
+        # wake-up each extra hop is a scheduling delay on the way to a waiting laptop's bell.
         if not final and service.latest_seq(db, org) <= seq:
             return None
         page = service.pull(db, principal, cursor, min(limit, cfg.max_pull_limit))
         service.touch(db, principal, clock())
-        return page
+        return _page_response(page)
 
     while True:
         remaining = deadline - time.monotonic()
