@@ -44,11 +44,14 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from itertools import chain
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from .clock import CHICAGO
 from .errors import ValidationError
@@ -127,14 +130,23 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 
 
 def _instant(value: object) -> datetime | None:
-    if value is None or value == "":
+    if value.__class__ is str:  # the stored and sent form: tested first, it is nearly every call
+        if not value:
+            return None
+        try:
+            return datetime.fromisoformat(value)  # type: ignore[arg-type]  # also takes "Z"
+        except ValueError:  # a hand-made record's lower-case "z" or a space for the "T"
+            return datetime.fromisoformat(value.replace("z", "Z").replace(" ", "T", 1))  # type: ignore[attr-defined]
+    if value is None:
         return None
     if isinstance(value, datetime):
         return value
     text = str(value)
+    if text == "":
+        return None
     try:
-        return datetime.fromisoformat(text)  # the stored and sent form, and "Z"
-    except ValueError:  # a hand-made record's lower-case "z" or a space for the "T"
+        return datetime.fromisoformat(text)
+    except ValueError:
         return datetime.fromisoformat(text.replace("z", "Z").replace(" ", "T", 1))
 
 
@@ -293,6 +305,172 @@ def _pct(ratio: Ratio) -> float | None:
 
 
 # --- the calculation -------------------------------------------------------------------------
+#
+# Each record is read once into a `Row` (its instants parsed once, its spans and its contact
+# worked out once), and every group (a month of the trend, a district, an organisation) is
+# added up from those rows with C-level `map`/`sum`/`Counter` over the row's fields: at 100,000
+# records a Python loop per group and per record was most of the review's time. A `Row` depends
+# on nothing but its record (not on the month reviewed nor on `as_of`), so a caller that keeps
+# its records (the hub's projection) may keep their rows too and pass them to `review_rows`.
+
+
+class Row(NamedTuple):
+    """One incident's record, digested for the calculation (see `digest`). Tuples of one or
+    none (`notify`, `respond`) let a group chain them without a test per row."""
+
+    occurred: datetime
+    district: str
+    org: str | None
+    victims: int
+    fatal: int
+    notified: int  # 1 with a receipt time
+    notify: tuple[float, ...]  # the notification span, when not negative
+    notify_bad: int  # 1 for a negative notification span
+    covered: int  # 1 with a contact
+    respond: tuple[float, ...]  # the response span, when not negative
+    respond_bad: int
+    # What the group counts by code, one tuple per count (`_COUNTED`), each in the record's
+    # order: the incident type; action types; outcomes; mediation results (one per mediation);
+    # the no-response reason (for an incident without a contact); referral categories made and
+    # connected; theme tags (each once). Records alike in all of them are counted together:
+    # `kind` numbers those tuples (`_kind`), and `_KINDS[kind]` is the tuple.
+    kind: int
+    scheduled: int  # follow-ups: the counts that do not depend on `as_of` ...
+    on_time: int
+    late: int
+    undetailed: int
+    open_due: tuple[datetime | None, ...]  # ... and the due times of the open ones, which do
+    source: str | None  # "detail" or "aggregate" follow-ups, None for none
+
+
+_row = tuple.__new__  # `Row` from a tuple at C speed (what `Row._make` calls, less its checks)
+_F = {name: itemgetter(k) for k, name in enumerate(Row._fields)}
+_COUNTED = ("by_type", "actions_by_type", "outcomes", "mediation_results", "no_response",
+            "referrals_made", "referrals_connected", "themes")
+# Every kind of record seen, numbered (`Row.kind`): counting a group's rows by a small number
+# is several times faster than by a tuple of tuples, whose hash Python works out on every use.
+# There are as many kinds as combinations of codes really recorded (a few hundred at 100,000
+# incidents); a lock, since the hub digests from several threads.
+_KINDS: list[tuple[tuple[str, ...], ...]] = []
+_KIND_NUMBERS: dict[tuple[tuple[str, ...], ...], int] = {}
+_KINDS_LOCK = threading.Lock()
+
+
+def _kind(counted: tuple[tuple[str, ...], ...]) -> int:
+    number = _KIND_NUMBERS.get(counted)
+    if number is None:
+        with _KINDS_LOCK:
+            number = _KIND_NUMBERS.get(counted)
+            if number is None:
+                number = len(_KINDS)
+                _KINDS.append(counted)  # before the number is published: a reader needs both
+                _KIND_NUMBERS[counted] = number
+    return number
+
+
+def digest(record: Mapping[str, Any], occurred: datetime | None = None) -> Row | None:
+    """`record` (see the module docstring) as a `Row`, or None when it has no `occurred_at` (it
+    belongs to no month). `occurred`: its `occurred_at`, when the caller parsed it already.
+    Raises as the calculation would for a record it cannot read."""
+    incident = record["incident"]
+    if occurred is None:
+        occurred = _instant(incident["occurred_at"])
+        if occurred is None:
+            return None
+    received = _instant(incident.get("org_received_at"))
+    notify: tuple[float, ...] = ()
+    notified = notify_bad = 0
+    if received is not None:
+        notified = 1
+        span = _minutes(received, occurred)
+        if span >= 0:
+            notify = (span,)
+        else:
+            notify_bad = 1
+    action_types: list[str] = []
+    outcomes: list[str] = []
+    results: list[str] = []
+    first_contact: datetime | None = None
+    last_attempt: tuple[datetime, str] | None = None
+    for action in record.get("actions") or ():
+        kind = str(action.get("action_type"))
+        outcome = action.get("outcome")
+        action_types.append(kind)
+        if outcome:
+            outcomes.append(str(outcome))
+        if kind == _MEDIATION:
+            results.append(str(action.get("mediation_result") or _UNKNOWN_RESULT))
+        if kind in QUALIFYING:
+            started = _instant(action.get("started_at"))
+            if started is None:
+                continue
+            if outcome in _NO_RESPONSE:
+                # The latest attempt gives the reason (ties: the outcome's code decides, so
+                # the answer never depends on the order the actions came in).
+                attempt = (started, str(outcome))
+                if last_attempt is None or attempt > last_attempt:
+                    last_attempt = attempt
+            elif first_contact is None or started < first_contact:
+                first_contact = started
+    respond: tuple[float, ...] = ()
+    covered = respond_bad = 0
+    no_response: tuple[str, ...] = ()
+    if first_contact is not None:
+        covered = 1
+        if received is not None:
+            span = _minutes(first_contact, received)
+            if span >= 0:
+                respond = (span,)
+            else:
+                respond_bad = 1
+    else:
+        no_response = (last_attempt[1] if last_attempt else NO_ATTEMPT,)
+    made: list[str] = []
+    connected: list[str] = []
+    for referral in record.get("referrals") or ():
+        category = str(referral.get("category") or "other")
+        made.append(category)
+        if referral.get("status") == _CONNECTED:
+            connected.append(category)
+    followups = record.get("followups")
+    scheduled = on_time = late = undetailed = 0
+    open_due: list[datetime | None] = []
+    source: str | None = None
+    if followups:
+        source = "detail" if isinstance(followups, list) else "aggregate"
+        if isinstance(followups, Mapping):  # CPD's aggregate: on time, and the rest undetailed
+            scheduled = int(followups.get("scheduled") or 0)
+            on_time = min(int(followups.get("done_on_time") or 0), scheduled)
+            undetailed = scheduled - on_time
+        else:
+            for followup in followups:
+                if followup.get("cancelled_at"):
+                    continue  # a duplicate, or no longer needed: neither kept nor missed
+                due = _instant(followup.get("due_at"))
+                done = _instant(followup.get("done_at"))
+                scheduled += 1
+                if done is not None:
+                    if due is None or done <= due:
+                        on_time += 1
+                    else:
+                        late += 1
+                else:
+                    open_due.append(due)  # overdue or not: `as_of` decides, per review
+    return _row(Row, (
+        occurred,
+        incident["district"],
+        record.get("org_id"),
+        int(incident.get("victims_total") or 0),
+        int(incident.get("victims_fatal") or 0),
+        notified, notify, notify_bad, covered, respond, respond_bad,
+        _kind((
+            (str(incident.get("incident_type") or "other"),),
+            tuple(action_types), tuple(outcomes), tuple(results), no_response,
+            tuple(made), tuple(connected),
+            tuple(str(tag) for tag in set(record.get("themes") or ())),
+        )),
+        scheduled, on_time, late, undetailed, tuple(open_due), source,
+    ))
 
 
 def monthly_review(
@@ -305,149 +483,128 @@ def monthly_review(
     """The review of `month` (YYYY-MM, Chicago) from response-record-shaped `records` (see the
     module docstring), with the trailing `trend_months` months for the trend. `as_of` decides
     which open follow-ups are overdue. Pure: reads nothing but its arguments."""
+    first, end = window(month, trend_months)
+    rows: list[Row] = []
+    for record in records:
+        occurred = _instant(record["incident"]["occurred_at"])
+        # A record outside the window is read no further than this: as before, it cannot fail
+        # the review (nor cost it) by what else it holds.
+        if occurred is None or occurred < first or occurred >= end:
+            continue
+        row = digest(record, occurred)
+        assert row is not None  # it has an `occurred_at`
+        rows.append(row)
+    return review_rows(rows, month, as_of=as_of, trend_months=trend_months)
+
+
+def review_rows(
+    rows: Iterable[Row],
+    month: str,
+    *,
+    as_of: datetime,
+    trend_months: int = TREND_MONTHS,
+) -> MonthlyReview:
+    """`monthly_review` from records already digested (`digest`), in the records' order. Rows
+    outside the window are ignored, as records are."""
     months = trailing_months(month, trend_months)
     starts = [month_bounds(m)[0] for m in months]
     end = month_bounds(month)[1]
-    by_month: list[list[Mapping[str, Any]]] = [[] for _ in months]
-    for record in records:
-        occurred = _instant(record["incident"]["occurred_at"])
-        if occurred is None or occurred < starts[0] or occurred >= end:
+    first = starts[0]
+    by_month: list[list[Row]] = [[] for _ in months]
+    last = len(months) - 1
+    current_start = starts[-1]
+    for row in rows:
+        occurred = row.occurred
+        if occurred < first or occurred >= end:
             continue
-        by_month[bisect.bisect_right(starts, occurred) - 1].append(record)
+        # The reviewed month's own rows (the hub's newest, its busiest) need no search.
+        index = last if occurred >= current_start else bisect.bisect_right(starts, occurred) - 1
+        by_month[index].append(row)
     current = by_month[-1]
     # Every district seen in the window is listed, so one with none this month says so.
-    districts: dict[str, list[Mapping[str, Any]]] = {
-        str(r["incident"]["district"]): [] for group in by_month for r in group
+    grouped: dict[str, list[Row]] = {
+        d: [] for d in set(map(str, map(_F["district"], chain.from_iterable(by_month))))
     }
-    orgs: dict[str, list[Mapping[str, Any]]] = {}
-    for record in current:
-        districts.setdefault(str(record["incident"]["district"]), []).append(record)
-        if record.get("org_id") is not None:
-            orgs.setdefault(str(record["org_id"]), []).append(record)
-    sources = frozenset(
-        "detail" if isinstance(r.get("followups"), list) else "aggregate"
-        for r in current if r.get("followups")
-    )
+    orgs: dict[str, list[Row]] = {}
+    for row in current:
+        grouped[str(row.district)].append(row)
+        if row.org is not None:
+            orgs.setdefault(str(row.org), []).append(row)
+    sources = frozenset(s for s in map(_F["source"], current) if s is not None)
     trend = tuple((m, _figures(group, as_of)) for m, group in zip(months, by_month, strict=True))
     return MonthlyReview(
         month=month,
         as_of=as_of,
         total=trend[-1][1],
-        districts={d: _figures(districts[d], as_of) for d in sorted(districts)},
+        districts={d: _figures(grouped[d], as_of) for d in sorted(grouped)},
         orgs={o: _figures(orgs[o], as_of) for o in sorted(orgs)},
         trend=trend,
         sources=sources,
     )
 
 
-def _figures(records: Sequence[Mapping[str, Any]], as_of: datetime) -> Figures:
-    notify: list[float] = []
-    respond: list[float] = []
-    bad_notify = bad_respond = covered = notified = victims = fatal = mediations = 0
-    by_type: Counter[str] = Counter()
-    actions_by_type: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
-    no_response: Counter[str] = Counter()
-    mediation_results: Counter[str] = Counter()
-    themes: Counter[str] = Counter()
-    made: Counter[str] = Counter()
-    connected: Counter[str] = Counter()
-    timely = Counter[str]()
-    for record in records:
-        incident = record["incident"]
-        by_type[str(incident.get("incident_type") or "other")] += 1
-        victims += int(incident.get("victims_total") or 0)
-        fatal += int(incident.get("victims_fatal") or 0)
-        occurred = _instant(incident["occurred_at"])
-        assert occurred is not None  # records without one never reach a month
-        received = _instant(incident.get("org_received_at"))
-        if received is not None:
-            notified += 1
-            span = _minutes(received, occurred)
-            if span >= 0:
-                notify.append(span)
-            else:
-                bad_notify += 1
-        first_contact: datetime | None = None
-        last_attempt: tuple[datetime, str] | None = None
-        for action in record.get("actions") or ():
-            kind = str(action.get("action_type"))
-            outcome = action.get("outcome")
-            actions_by_type[kind] += 1
-            if outcome:
-                outcomes[str(outcome)] += 1
-            if kind == _MEDIATION:
-                mediations += 1
-                mediation_results[str(action.get("mediation_result") or _UNKNOWN_RESULT)] += 1
-            if kind in QUALIFYING:
-                started = _instant(action.get("started_at"))
-                if started is None:
-                    continue
-                if outcome in _NO_RESPONSE:
-                    # The latest attempt gives the reason (ties: the outcome's code decides, so
-                    # the answer never depends on the order the actions came in).
-                    attempt = (started, str(outcome))
-                    if last_attempt is None or attempt > last_attempt:
-                        last_attempt = attempt
-                elif first_contact is None or started < first_contact:
-                    first_contact = started
-        if first_contact is not None:
-            covered += 1
-            if received is not None:
-                span = _minutes(first_contact, received)
-                if span >= 0:
-                    respond.append(span)
-                else:
-                    bad_respond += 1
-        else:
-            no_response[last_attempt[1] if last_attempt else NO_ATTEMPT] += 1
-        for referral in record.get("referrals") or ():
-            category = str(referral.get("category") or "other")
-            made[category] += 1
-            if referral.get("status") == _CONNECTED:
-                connected[category] += 1
-        for tag in set(record.get("themes") or ()):
-            themes[str(tag)] += 1
-        _count_followups(record.get("followups"), as_of, timely)
-    return Figures(
-        incidents=len(records),
-        notified=notified,
-        victims=victims,
-        fatal=fatal,
-        by_type=dict(by_type.most_common()),
-        notification=Latency(tuple(sorted(notify)), bad_notify),
-        response=Latency(tuple(sorted(respond)), bad_respond),
-        covered=covered,
-        actions_by_type=dict(actions_by_type.most_common()),
-        outcomes=dict(outcomes.most_common()),
-        no_response=dict(no_response.most_common()),
-        mediations=mediations,
-        mediation_results=dict(mediation_results.most_common()),
-        referrals={c: (made[c], connected[c]) for c, _n in made.most_common()},
-        followups=FollowupTimeliness(**timely),
-        themes=dict(themes.most_common()),
+def _chain(rows: Sequence[Row], name: str) -> chain[Any]:
+    return chain.from_iterable(map(_F[name], rows))
+
+
+def _count_codes(rows: Sequence[Row], by_kind: bool | None = None) -> dict[str, Counter[str]]:
+    """Each of `_COUNTED`'s counts over `rows`, each count's codes in the order first seen (as
+    a count record by record has them, so ties in `most_common` fall as they always did).
+
+    Where rows are mostly alike in what they count (the hub's: a few hundred kinds in 100,000
+    incidents) each kind is counted once, then its codes once per kind: a code is first seen
+    in the first kind that has it, and kinds are taken in the order first seen, so the order
+    holds. Where most rows are a kind of their own (the laptop's, with detailed actions) the
+    codes are counted straight through instead, in C. `by_kind` forces one way (for tests)."""
+    kinds = Counter(map(_F["kind"], rows))
+    if by_kind is None:
+        by_kind = len(kinds) * 4 <= len(rows)
+    if not by_kind:
+        table = [_KINDS[kind] for kind in map(_F["kind"], rows)]
+        return {name: Counter(chain.from_iterable(map(itemgetter(k), table)))
+                for k, name in enumerate(_COUNTED)}
+    counts: dict[str, Counter[str]] = {name: Counter() for name in _COUNTED}
+    targets = tuple(counts.values())
+    for kind, n in kinds.items():
+        for into, codes in zip(targets, _KINDS[kind], strict=True):
+            for code in codes:
+                into[code] += n
+    return counts
+
+
+def _figures(rows: Sequence[Row], as_of: datetime) -> Figures:
+    """One group's figures, added up from its rows."""
+    notify = sorted(_chain(rows, "notify"))
+    respond = sorted(_chain(rows, "respond"))
+    codes = _count_codes(rows)
+    made, connected = codes["referrals_made"], codes["referrals_connected"]
+    open_due = [due for due in _chain(rows, "open_due") if due is not None]
+    open_all = sum(map(len, map(_F["open_due"], rows)))
+    overdue = sum(1 for due in open_due if due < as_of)
+    timely = FollowupTimeliness(
+        scheduled=sum(map(_F["scheduled"], rows)),
+        on_time=sum(map(_F["on_time"], rows)),
+        late=sum(map(_F["late"], rows)),
+        open_overdue=overdue,
+        open_not_due=open_all - overdue,
+        undetailed=sum(map(_F["undetailed"], rows)),
     )
-
-
-def _count_followups(followups: object, as_of: datetime, into: Counter[str]) -> None:
-    if not followups:
-        return
-    if isinstance(followups, Mapping):  # CPD's aggregate: on time, and the rest undetailed
-        scheduled = int(followups.get("scheduled") or 0)
-        on_time = min(int(followups.get("done_on_time") or 0), scheduled)
-        into["scheduled"] += scheduled
-        into["on_time"] += on_time
-        into["undetailed"] += scheduled - on_time
-        return
-    for followup in followups:  # type: ignore[attr-defined]
-        if followup.get("cancelled_at"):
-            continue  # a duplicate, or no longer needed: neither kept nor missed
-        due = _instant(followup.get("due_at"))
-        done = _instant(followup.get("done_at"))
-        into["scheduled"] += 1
-        if done is not None:
-            into["on_time" if due is None or done <= due else "late"] += 1
-        elif due is not None and due < as_of:
-            into["open_overdue"] += 1
-        else:
-            into["open_not_due"] += 1
+    results = dict(codes["mediation_results"].most_common())
+    return Figures(
+        incidents=len(rows),
+        notified=sum(map(_F["notified"], rows)),
+        victims=sum(map(_F["victims"], rows)),
+        fatal=sum(map(_F["fatal"], rows)),
+        by_type=dict(codes["by_type"].most_common()),
+        notification=Latency(tuple(notify), sum(map(_F["notify_bad"], rows))),
+        response=Latency(tuple(respond), sum(map(_F["respond_bad"], rows))),
+        covered=sum(map(_F["covered"], rows)),
+        actions_by_type=dict(codes["actions_by_type"].most_common()),
+        outcomes=dict(codes["outcomes"].most_common()),
+        no_response=dict(codes["no_response"].most_common()),
+        mediations=sum(results.values()),
+        mediation_results=results,
+        referrals={c: (made[c], connected[c]) for c, _n in made.most_common()},
+        followups=timely,
+        themes=dict(codes["themes"].most_common()),
+    )
