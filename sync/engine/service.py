@@ -172,9 +172,9 @@ class LiveListener:
     def poll_once(self) -> int:
         """One long-poll; returns how many incident versions it applied. Raises SyncError."""
         cursor = self.engine.cursor()
-        page = self.client.wait(cursor, self._seconds())
+        page = self.client.wait_page(cursor, self._seconds())
         applied = self.engine.apply_page(cursor, page)
-        if page.has_more and self.service is not None:
+        if page["has_more"] and self.service is not None:
             self.service.request_sync("live")
         return applied
 
