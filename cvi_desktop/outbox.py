@@ -131,16 +131,18 @@ def due(store: Store, limit: int, now: datetime | None = None) -> list[dict[str,
     )
 
 
-def _set(store: Store, seqs: list[int], sql: str, params: list[Any]) -> None:
+def _set(store: Store, seqs: list[int], sql: str, params: list[Any], *, kept_elsewhere: bool = False) -> None:
     if not seqs:
         return
     marks = ",".join("?" * len(seqs))
-    with store.write() as db:
+    with store.write(kept_elsewhere=kept_elsewhere) as db:
         db.execute(f"UPDATE outbox SET {sql} WHERE seq IN ({marks})", [*params, *seqs])
 
 
 def mark_sending(store: Store, seqs: list[int]) -> None:
-    _set(store, seqs, "state = ?, attempts = attempts + 1", [OutboxState.SENDING])
+    # Not worth an fsync: if a power cut loses it the rows are simply pending, and go again
+    # (the hub answers "duplicate" for any it has; see `Store.write`).
+    _set(store, seqs, "state = ?, attempts = attempts + 1", [OutboxState.SENDING], kept_elsewhere=True)
 
 
 def mark_acknowledged(store: Store, seqs: list[int], at: datetime | None = None) -> None:
@@ -230,8 +232,10 @@ CONFLICT_PREFIX = "sync.conflict."
 
 def settle(store: Store, result: Settlement, now: datetime, *,
            during: Callable[[], None] | None = None) -> None:
-    """Acknowledgements, quarantines, retries and flags of one batch, in ONE transaction."""
-    with store.write() as db:
+    """Acknowledgements, quarantines, retries and flags of one batch, in ONE transaction. All
+    of it is the hub's answer, which the hub gives again if a power cut loses this commit (the
+    rows are then still "sending", go again, and come back "duplicate"): no fsync for it."""
+    with store.write(kept_elsewhere=True) as db:
         mark_acknowledged(store, result.acknowledged, now)
         _settle_older_quarantined(db, result.acknowledged)
         for seq, hub_side in result.conflicts.items():
