@@ -109,13 +109,13 @@ class WatchedStore(Store):
         self.transactions = 0
 
     @contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self, *, kept_elsewhere: bool = False) -> Iterator[Database]:
         if self.conn.in_transaction:  # nested: joins the outer one, checked there
-            with super().write() as db:
+            with super().write(kept_elsewhere=kept_elsewhere) as db:
                 yield db
             return
         before = snapshot(self)
-        with super().write() as db:
+        with super().write(kept_elsewhere=kept_elsewhere) as db:
             yield db
         self.transactions += 1
         self.problems.extend(self.unqueued(before, snapshot(self)))
