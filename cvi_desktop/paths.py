@@ -77,6 +77,18 @@ def read_identity(profile: str, home: Path | None = None) -> ProfileIdentity | N
     return ProfileIdentity(found, profile, legacy=bool(data.get("legacy")))
 
 
+def write_aside(path: Path, body: object) -> Path:
+    """`body` as JSON in a fresh file beside `path`, on disk before this returns; the caller
+    moves it into place (link or replace), so no reader ever sees a half-written file."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        json.dump(body, out, indent=2)
+        out.write("\n")
+        out.flush()
+        os.fsync(out.fileno())
+    return tmp
+
+
 def ensure_identity(
     profile: str, home: Path | None = None, *, restore_id: str | None = None
 ) -> ProfileIdentity:
@@ -99,12 +111,7 @@ def ensure_identity(
             "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     # Written aside, then linked into place: link never replaces an existing file, so if two
     # processes race one id wins, and nobody ever reads a half-written file.
-    tmp = path.with_name(f".{IDENTITY_FILE}.{secrets.token_hex(4)}.tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        json.dump(body, out, indent=2)
-        out.write("\n")
-        out.flush()
-        os.fsync(out.fileno())
+    tmp = write_aside(path, body)
     try:
         os.link(tmp, path)
     except FileExistsError:

@@ -36,7 +36,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .errors import CviError
-from .paths import ProfileIdentity, database_path, ensure_identity, profile_dir, read_identity
+from .paths import ProfileIdentity, database_path, ensure_identity, profile_dir, read_identity, write_aside
 from .store import keys
 
 KIT_FILE = "recovery.json"
@@ -169,13 +169,7 @@ def write_kit(path: Path, identity: ProfileIdentity, recovery_key: str, db_keys:
         "aead": "AES-256-GCM",
         "keys": sealed,
     }
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        json.dump(body, out, indent=2)
-        out.write("\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)  # the old kit stays whole until the new one is complete
+    os.replace(write_aside(path, body), path)  # the old kit stays whole until the new one is complete
 
 
 def unwrap_kit(path: Path, identity: ProfileIdentity, recovery_key: str) -> list[str]:
