@@ -18,6 +18,7 @@ import pytest
 from cvi_desktop.clock import ManualClock
 from cvi_desktop.store import Store
 from tests.memory_keyring import MemoryKeyring
+from tests.pg_server import PgServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -57,3 +58,20 @@ def store(tmp_path: Path, store_template: Path, clock: ManualClock) -> Iterator[
         yield opened
     finally:
         opened.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throwaway PostgreSQL server for the whole session (tests/pg_server.py); each user
+    makes its own database with `pg_server.create_database()`. Skips with the reason on a
+    laptop without PostgreSQL; under CI (CI set) that is a failure, as .ci/run installs it."""
+    server, why = PgServer.find_or_skip_reason()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required under CI: {why}")
+        pytest.skip(why or "PostgreSQL unavailable")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
