@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint dist clean
+.PHONY: run test bench lint dist clean translations
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,6 +28,12 @@ bench: $(STAMP)
 # `scripts/with-keyring.sh dist/cvi-desktop/cvi-desktop --self-test`.
 dist: $(STAMP)
 	$(PY) -m PyInstaller --noconfirm build.spec
+
+# The app's translations: lupdate brings resources/translations/cvi_desktop_{en,es}.ts up to date
+# with ui/ (new strings unfinished, gone ones dropped), lrelease compiles them into the .qm files
+# that are committed beside them (tests/ui/test_translations.py fails when either is stale).
+translations: $(STAMP)
+	PYTHON=$(PY) scripts/build-translations.sh --update
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,19 +1,33 @@
-"""The error types the core raises, each carrying what a person needs to act on it."""
+"""The error types the core raises, each carrying what a person needs to act on it.
+
+Messages are written in English where they are raised and read in the language in use: each
+error type passes its text through the core's catalog (`i18n.message`), which knows the core's
+messages and their templates ("{} is not a four-digit beat"). Field names and codes in a message
+stay as they are; only the sentence is translated. English (the default) is left untouched.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import i18n
+
 
 class CviError(Exception):
     """Base class for every error the core raises on purpose."""
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], str):
+            args = (i18n.message(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class ValidationError(CviError):
     """Bad input: names the field and the reason. Nothing was written."""
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+        reason = i18n.message(reason)
+        Exception.__init__(self, f"{field}: {reason}")
         self.field = field
         self.reason = reason
 
@@ -22,7 +36,7 @@ class NotFound(CviError):
     """A record that was asked for does not exist in this profile."""
 
     def __init__(self, kind: str, record_id: str) -> None:
-        super().__init__(f"no {kind} with id {record_id}")
+        Exception.__init__(self, i18n.t("no {kind} with id {record_id}", kind=kind, record_id=record_id))
         self.kind = kind
         self.record_id = record_id
 
@@ -43,10 +57,9 @@ class StaleVersion(CviError):
     """An edit was based on a version that is no longer current."""
 
     def __init__(self, kind: str, record_id: str, expected: int, current: int) -> None:
-        super().__init__(
-            f"{kind} {record_id} changed meanwhile: edit was based on version {expected}, "
-            f"current is {current}"
-        )
+        Exception.__init__(self, i18n.t(
+            "{kind} {record_id} changed meanwhile: edit was based on version {expected}, "
+            "current is {current}", kind=kind, record_id=record_id, expected=expected, current=current))
         self.current = current
 
 
@@ -60,7 +73,8 @@ class StorageProblem(CviError):
     what happened and `action` what to do."""
 
     def __init__(self, kind: str, title: str, action: str, detail: str = "") -> None:
-        super().__init__(f"{title}. {action}")
+        title, action = i18n.message(title), i18n.message(action)
+        Exception.__init__(self, f"{title}. {action}")
         self.kind = kind
         self.title = title
         self.action = action
@@ -76,4 +90,5 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.reason}"
+        return i18n.t("line {line}: {field}: {reason}", line=self.line, field=self.field,
+                      reason=i18n.message(self.reason))

@@ -55,6 +55,7 @@ from typing import Any, NamedTuple
 
 from .clock import CHICAGO
 from .errors import ValidationError
+from .i18n import t
 from .vocab import ActionType, MediationResult, Outcome, ReferralCategory, ReferralStatus
 
 # Below this base a share is written as "2 of 3": a percentage of three incidents misleads.
@@ -173,12 +174,14 @@ class Ratio:
         return self.base < SMALL_BASE
 
     def text(self) -> str:
-        """"–" for nothing to divide by, "2 of 3" for small bases, else "67% (20 of 30)"."""
+        """"–" for nothing to divide by, "2 of 3" for small bases, else "67% (20 of 30)" (in
+        the language in use: "2 de 3")."""
         if self.base == 0:
             return "–"
         if self.small:
-            return f"{self.count} of {self.base}"
-        return f"{self.count * 100 / self.base:.0f}% ({self.count} of {self.base})"
+            return t("{count} of {base}", count=self.count, base=self.base)
+        return t("{pct:.0f}% ({count} of {base})", pct=self.count * 100 / self.base, count=self.count,
+                 base=self.base)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ Every table is made here from one `monthly.MonthlyReview`, so the screen, the CS
 and the PDF show the same cells. CSV cells are codes and plain numbers (minutes rounded to
 whole minutes, shares as whole percentages left empty when the base is under
 `monthly.SMALL_BASE`, with the count and base beside them); the text and PDF say "2 of 3".
+
+Language: titles, the text and CSV headers are in the language in use (`i18n`); English keeps
+the code-like CSV headers ("coverage_pct"), Spanish has its own ("cobertura_pct"), and a
+Spanish CSV starts with a byte-order mark so a spreadsheet reads its accents. Cells stay codes.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import monthly
+from . import i18n, monthly
+from .i18n import t, tn
 from .monthly import Figures, MonthlyReview, Ratio
 from .vocab import ActionType, MediationResult, Outcome, ReferralCategory, ThemeTag
 
@@ -32,15 +37,19 @@ TABLE_NAMES = ("districts", "incident_types", "actions", "outcomes", "no_respons
 
 @dataclass(frozen=True)
 class Table:
-    """One table of the review: a file name, a title, CSV headers and rows of CSV cells."""
+    """One table of the review: a file name, a title, CSV headers and rows of CSV cells.
+    `bom`: start the file with a byte-order mark (non-English headers, for spreadsheets)."""
 
     name: str
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    bom: bool = False
 
     def csv(self) -> str:
         buffer = io.StringIO()
+        if self.bom:
+            buffer.write("\ufeff")
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.header)
         writer.writerows(self.rows)
@@ -57,17 +66,10 @@ def pct(ratio: Ratio) -> str:
 
 
 def label(code: str) -> str:
-    """A code as words, for the text report ("unable_no_staff" -> "Unable no staff")."""
-    return _WORDS.get(code) or code.replace("_", " ").capitalize()
+    """A code as words in the language in use ("unable_no_staff" -> "Unable: no staff"): the
+    core's one table of labels (`i18n.label`)."""
+    return i18n.label(code)
 
-
-_WORDS = {
-    monthly.NO_ATTEMPT: "No attempt recorded",
-    Outcome.UNABLE_UNSAFE.value: "Unable: unsafe",
-    Outcome.UNABLE_POLICE_RESTRICTION.value: "Unable: police restriction",
-    Outcome.UNABLE_NO_STAFF.value: "Unable: no staff",
-    "18_24": "18–24",
-}
 
 DISTRICT_HEADER = (
     "district", "incidents", "notified", "covered", "coverage_pct",
@@ -94,46 +96,48 @@ def _counts(codes: Sequence[str], counted: dict[str, int]) -> tuple[tuple[str, s
 
 
 def tables(review: MonthlyReview) -> dict[str, Table]:
-    """Every table of the review, by name (also the CSV file's name)."""
+    """Every table of the review, by name (also the CSV file's name), in the language in use."""
     total = review.total
     out = [
-        Table("districts", "Latency and coverage by district", DISTRICT_HEADER,
+        Table("districts", t("Latency and coverage by district"), DISTRICT_HEADER,
               tuple(_district_cells(d, f) for d, f in review.districts.items())
               + ((_district_cells("all", total),) if review.districts else ())),
     ]
     if review.orgs:
-        out.append(Table("organisations", "By organisation", ("organisation", *DISTRICT_HEADER[1:]),
+        out.append(Table("organisations", t("By organisation"), ("organisation", *DISTRICT_HEADER[1:]),
                          tuple(_district_cells(o, f) for o, f in review.orgs.items())))
     out += [
-        Table("incident_types", "Incidents by type", ("incident_type", "incidents"),
+        Table("incident_types", t("Incidents by type"), ("incident_type", "incidents"),
               tuple((k, str(v)) for k, v in total.by_type.items())),
-        Table("actions", "Response actions by type", ("action_type", "actions"),
+        Table("actions", t("Response actions by type"), ("action_type", "actions"),
               _counts([a.value for a in ActionType], total.actions_by_type)),
-        Table("outcomes", "Outcomes of response actions", ("outcome", "actions"),
+        Table("outcomes", t("Outcomes of response actions"), ("outcome", "actions"),
               _counts([o.value for o in Outcome], total.outcomes)),
-        Table("no_response", "Why there was no response", ("reason", "incidents"),
+        Table("no_response", t("Why there was no response"), ("reason", "incidents"),
               _counts([*monthly.NO_RESPONSE_REASONS, monthly.NO_ATTEMPT], total.no_response)),
-        Table("mediations", "Mediations held and their results", ("result", "mediations"),
+        Table("mediations", t("Mediations held and their results"), ("result", "mediations"),
               _counts([m.value for m in MediationResult], total.mediation_results)
               + (("all", str(total.mediations)),)),
-        Table("referrals", "Referrals by category", ("category", "made", "connected"),
+        Table("referrals", t("Referrals by category"), ("category", "made", "connected"),
               tuple((c.value, *map(str, total.referrals.get(c.value, (0, 0)))) for c in ReferralCategory)),
-        Table("followups", "Follow-up timeliness", ("status", "followups"),
+        Table("followups", t("Follow-up timeliness"), ("status", "followups"),
               tuple((k, str(getattr(total.followups, k))) for k in (
                   "scheduled", "on_time", "late", "open_overdue", "open_not_due", "undetailed"))),
-        Table("themes", "Themes", ("theme", "incidents"),
-              _counts([t.value for t in ThemeTag], total.themes)),
-        Table("change", "Change since last month", ("figure", "this_month", "last_month", "change"),
+        Table("themes", t("Themes"), ("theme", "incidents"),
+              _counts([tag.value for tag in ThemeTag], total.themes)),
+        Table("change", t("Change since last month"), ("figure", "this_month", "last_month", "change"),
               tuple((c.label, _num(c.current), _num(c.previous), _num(c.delta, signed=True))
                     for c in review.changes())),
-        Table("trend", "Six-month trend", (
+        Table("trend", t("Six-month trend"), (
             "month", "incidents", "covered", "coverage_pct", "notification_p50_min",
             "response_p50_min", "mediations", "referrals_connected"),
             tuple((m, str(f.incidents), str(f.covered), pct(f.coverage), minutes(f.notification.p50),
                    minutes(f.response.p50), str(f.mediations), str(f.referrals_connected.count))
                   for m, f in review.trend)),
     ]
-    return {t.name: t for t in out}
+    bom = i18n.language() != i18n.DEFAULT
+    return {table.name: Table(table.name, table.title, tuple(map(i18n.header, table.header)), table.rows, bom)
+            for table in out}
 
 
 def _num(value: float | None, signed: bool = False) -> str:
@@ -170,15 +174,16 @@ def as_text(store: Store, month: str) -> str:
 def review_text(review: MonthlyReview) -> str:
     """The review for a terminal or an email: the headline, the district grid, then each topic."""
     total = review.total
-    lines = [f"Monthly shooting review — {review.month} (times in minutes, America/Chicago months, "
-             "p50/p90 nearest-rank)", ""]
+    lines = [t("Monthly shooting review — {month} (times in minutes, America/Chicago months, "
+               "p50/p90 nearest-rank)", month=review.month), ""]
     if total.incidents == 0:
-        lines.append("No incidents occurred in this month.")
-    header = ("District", "Incidents", "Coverage", "Notify p50", "Notify p90", "Respond p50", "Respond p90")
+        lines.append(t("No incidents occurred in this month."))
+    header = (t("District"), t("Incidents"), t("Coverage"), t("Notify p50"), t("Notify p90"),
+              t("Respond p50"), t("Respond p90"))
     grid = [header]
     for name, f in review.districts.items():
         if f.incidents == 0:
-            grid.append((name, "0", "No incidents", "", "", "", ""))
+            grid.append((name, "0", t("No incidents"), "", "", "", ""))
             continue
         grid.append((name, str(f.incidents), f.coverage.text(),
                      *(minutes(v) or NONE for v in (f.notification.p50, f.notification.p90,
@@ -189,27 +194,36 @@ def review_text(review: MonthlyReview) -> str:
                             enumerate(zip(row, widths, strict=True))).rstrip() for row in grid]
         lines.append("")
     if total.incidents:
-        lines.append(f"All districts: {total.incidents} incidents; first contact for "
-                     f"{total.coverage.text()}.")
-        lines += _topic("Why there was no response", total.no_response)
-        lines += _topic("Response actions", total.actions_by_type)
-        lines += _topic("Outcomes", total.outcomes)
+        # English keeps its wording as scripts and tests read it ("1 incidents"); Spanish says
+        # "1 incidente" (a plural form, `tn`).
+        count = (f"{total.incidents} incidents" if i18n.language() == i18n.DEFAULT
+                 else tn("{n} incident", "{n} incidents", total.incidents))
+        lines.append(t("All districts: {incidents}; first contact for {coverage}.",
+                       incidents=count, coverage=total.coverage.text()))
+        lines += _topic(t("Why there was no response"), total.no_response)
+        lines += _topic(t("Response actions"), total.actions_by_type)
+        lines += _topic(t("Outcomes"), total.outcomes)
         lines.append("")
-        lines.append(f"Mediations: {total.mediations} held; resolved (cases defused): "
-                     f"{total.defused.text()}.")
-        lines.append(f"Referrals: {total.referrals_made} made, connected {total.referrals_connected.text()}; "
-                     f"employment and training placements: {total.placements}.")
+        lines.append(t("Mediations: {held} held; resolved (cases defused): {resolved}.",
+                       held=total.mediations, resolved=total.defused.text()))
+        lines.append(t("Referrals: {made} made, connected {connected}; employment and training "
+                       "placements: {placements}.", made=total.referrals_made,
+                       connected=total.referrals_connected.text(), placements=total.placements))
         fu = total.followups
-        lines.append(f"Follow-ups: {fu.scheduled} scheduled; done by due "
-                     f"{Ratio(fu.on_time, fu.scheduled).text()}; late {fu.late}; "
-                     f"open and overdue {fu.open_overdue}; open, not yet due {fu.open_not_due}"
-                     + (f"; not detailed {fu.undetailed}" if fu.undetailed else "") + ".")
-        lines += _topic("Themes (incidents tagged)", total.themes)
-    lines += ["", "Six-month trend:"]
+        lines.append(t("Follow-ups: {scheduled} scheduled; done by due {on_time}; late {late}; "
+                       "open and overdue {overdue}; open, not yet due {not_due}",
+                       scheduled=fu.scheduled, on_time=Ratio(fu.on_time, fu.scheduled).text(),
+                       late=fu.late, overdue=fu.open_overdue, not_due=fu.open_not_due)
+                     + (t("; not detailed {undetailed}", undetailed=fu.undetailed) if fu.undetailed else "")
+                     + ".")
+        lines += _topic(t("Themes (incidents tagged)"), total.themes)
+    lines += ["", t("Six-month trend:")]
     for m, f in review.trend:
-        lines.append(f"  {m}  {f.incidents:>5} incidents  coverage {f.coverage.text():<16} "
-                     f"notify p50 {minutes(f.notification.p50) or NONE:>4}  "
-                     f"respond p50 {minutes(f.response.p50) or NONE:>4}")
+        lines.append(t("  {month}  {incidents:>5} incidents  coverage {coverage:<16} "
+                       "notify p50 {notify:>4}  respond p50 {respond:>4}",
+                       month=m, incidents=f.incidents, coverage=f.coverage.text(),
+                       notify=minutes(f.notification.p50) or NONE,
+                       respond=minutes(f.response.p50) or NONE))
     return "\n".join(lines) + "\n"
 
 

@@ -14,8 +14,9 @@ on one grid by the same code, and page numbers and the footer are exact.
 
 Words: every text goes through `_t` and every code through `label`, which read the `Words` of
 the current context (`using`). A context variable rather than a module global: the laptop's
-worker thread and a hub in the same process (tests) each keep their own, and the default is
-plain English with `report.label`'s words.
+worker thread and a hub in the same process (tests) each keep their own. The default is the
+core's catalog (`i18n.t`, `i18n.label`) in the language in use (`i18n.language()`): English
+unless the app or the hub's request chose Spanish.
 """
 
 from __future__ import annotations
@@ -34,21 +35,20 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from . import report
-from .clock import local_text
+from . import i18n, report
 from .monthly import Latency, MonthlyReview, Ratio
 
 
-def _same(text: str) -> str:
-    return text
+def _catalog_text(text: str) -> str:
+    return i18n.t(text)
 
 
 @dataclass(frozen=True)
 class Words:
     """How texts are translated (`tr`) and codes named (`label`)."""
 
-    tr: Callable[[str], str] = _same
-    label: Callable[[str], str] = report.label
+    tr: Callable[[str], str] = _catalog_text
+    label: Callable[[str], str] = i18n.label
 
 
 # Words is frozen: one shared default is safe.
@@ -202,9 +202,13 @@ def trend_figure(review: MonthlyReview, size: tuple[float, float] = CHART_SIZE) 
     return figure
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
 def _month_short(month: str) -> str:
-    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    return f"{_t(names[int(month[5:]) - 1])} {month[2:4]}"
+    """ "Nov 26": a month name's first three letters ("nov 26" in Spanish)."""
+    return f"{_t(MONTHS[int(month[5:]) - 1])[:3]} {month[2:4]}"
 
 
 def ratio_text(ratio: Ratio) -> str:
@@ -241,9 +245,8 @@ class Section:
 
 
 def month_title(month: str) -> str:
-    names = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
-    return f"{_t(names[int(month[5:]) - 1])} {month[:4]}"
+    """ "November 2026"; in Spanish "noviembre de 2026" (month names are not capitalised)."""
+    return _t("%(month)s %(year)s") % {"month": _t(MONTHS[int(month[5:]) - 1]), "year": month[:4]}
 
 
 def _minutes(value: float | None) -> str:
@@ -325,18 +328,41 @@ def topic_sections(review: MonthlyReview) -> dict[str, Section]:
     }
 
 
+def _ems(text: str) -> float:
+    """About how wide `text` is in DejaVu Sans (matplotlib's font), in ems."""
+    width = 0.0
+    for char in text:
+        if char.isdigit():
+            width += 0.64
+        elif char.isupper() or char in "%–—":
+            width += 0.75
+        elif char.isalpha():
+            width += 0.56
+        else:
+            width += 0.36
+    return width
+
+
 def _draw_table(ax: Axes, section: Section, font: float = 8.5) -> None:
     ax.axis("off")
     ax.set_title(section.title, loc="left", fontsize=11, color=INK)
     if not section.rows:
         ax.text(0, 0.9, _t("Nothing to show."), fontsize=font, color=MUTED, transform=ax.transAxes)
         return
-    # Columns as wide as their longest cell (the first, with the words, gets a little more), so
-    # no label is cut: matplotlib's default is equal widths.
-    longest = [max(len(str(row[c])) for row in (section.header, *section.rows)) + 2
-               for c in range(len(section.header))]
-    longest[0] += 2
-    widths = [n / sum(longest) for n in longest]
+    # Columns as wide as their text needs (the first, with the words, gets a little more), so no
+    # label is cut or spills into the next column: matplotlib's default is equal widths. Longer
+    # words (Spanish runs about a fifth longer than English) get a smaller font when the table
+    # would not fit the axes' width. Text widths are estimated in ems (`_ems`); a cell keeps a
+    # tenth of its width clear on each side.
+    bold = [True, *(row[0] == _t("All") for row in section.rows)]
+    need = [max(_ems(str(row[c])) * (1.1 if strong else 1.0)
+                for row, strong in zip((section.header, *section.rows), bold, strict=True)) + 0.6
+            for c in range(len(section.header))]
+    need[0] += 1.0
+    room = ax.get_position().width * ax.get_figure().get_figwidth() * 72 / font  # in ems
+    if sum(need) / 0.8 > room:
+        font = max(6.0, font * room * 0.8 / sum(need))
+    widths = [n / sum(need) for n in need]
     table = ax.table(cellText=[list(r) for r in section.rows], colLabels=list(section.header),
                      loc="upper left", cellLoc="right", colLoc="right", colWidths=widths)
     table.auto_set_font_size(False)
@@ -397,8 +423,9 @@ def _heading(fig: Figure, text: str) -> None:
 def _title_page(fig: Figure, review: MonthlyReview, meta: PdfMeta) -> None:
     fig.text(0.08, 0.72, meta.organisation, fontsize=20, color=MUTED)
     fig.text(0.08, 0.62, _t("Monthly shooting review"), fontsize=32, color=INK, weight="bold")
-    fig.text(0.08, 0.53, month_title(review.month), fontsize=24, color=INK)
-    fig.text(0.08, 0.45, _t("Generated %s (Chicago time)") % local_text(meta.generated_at),
+    title = month_title(review.month)
+    fig.text(0.08, 0.53, title[:1].upper() + title[1:], fontsize=24, color=INK)
+    fig.text(0.08, 0.45, _t("Generated %s (Chicago time)") % i18n.wall_time(meta.generated_at),
              fontsize=11, color=MUTED)
     total = review.total
     facts = _t("No incidents occurred in this month.")

@@ -1,9 +1,9 @@
 """The monthly review's charts and meeting PDF for the laptop's dialog, in Qt's words.
 
 The drawing lives in the core (`cvi_desktop.review_charts`, no Qt in it) so the hub's CPD web
-page draws the very same charts; this module only runs each call with Qt's translations
-(context "charts") and the app's labels (`ui.labels`). It touches no store and no widget;
-`ui/report_view.py` calls it off the GUI thread.
+page draws the very same charts; this module only runs each call with the app's words: the
+core's catalog in the language the app applied (`ui.language.core_text`, `ui.labels.label`).
+It touches no store and no widget; `ui/report_view.py` calls it off the GUI thread.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
-
-from PySide6.QtCore import QCoreApplication
 
 from cvi_desktop import review_charts as _core
 from cvi_desktop.review_charts import (  # noqa: F401 - re-exported for the dialog
@@ -30,16 +28,13 @@ from cvi_desktop.review_charts import (  # noqa: F401 - re-exported for the dial
 )
 
 from .labels import label
+from .language import core_text
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("charts", text)
-
-
-QT_WORDS = _core.Words(tr=_tr, label=label)
+QT_WORDS = _core.Words(tr=core_text, label=label)
 
 
 def _in_qt_words(draw: Callable[_P, _R]) -> Callable[_P, _R]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,34 +25,35 @@ from PySide6.QtWidgets import (
 )
 
 from .labels import label, when
+from .language import core_text
 from .operations import IncidentDetail
 from .widgets import title_label
 
 # Plain words for the fields that stay behind, by field name. A field missing here is still
 # listed (by its heading from `fields.py`): the list comes from the share classes, not from this.
 _PRIVATE_WORDS = {
-    "first_name": "Names of the people you work with",
-    "last_name": "Names of the people you work with",
-    "phone": "Phone numbers",
-    "handle": "Social media handles",
-    "address": "Addresses",
-    "consent": "Whether someone gave consent",
-    "body": "Your notes",
-    "latitude": "The exact spot on the map",
-    "longitude": "The exact spot on the map",
-    "risk_basis": "Why you judged the retaliation risk",
-    "participant_id": "Which person a referral or follow-up is for",
+    "first_name": QT_TRANSLATE_NOOP("CpdTab", "Names of the people you work with"),
+    "last_name": QT_TRANSLATE_NOOP("CpdTab", "Names of the people you work with"),
+    "phone": QT_TRANSLATE_NOOP("CpdTab", "Phone numbers"),
+    "handle": QT_TRANSLATE_NOOP("CpdTab", "Social media handles"),
+    "address": QT_TRANSLATE_NOOP("CpdTab", "Addresses"),
+    "consent": QT_TRANSLATE_NOOP("CpdTab", "Whether someone gave consent"),
+    "body": QT_TRANSLATE_NOOP("CpdTab", "Your notes"),
+    "latitude": QT_TRANSLATE_NOOP("CpdTab", "The exact spot on the map"),
+    "longitude": QT_TRANSLATE_NOOP("CpdTab", "The exact spot on the map"),
+    "risk_basis": QT_TRANSLATE_NOOP("CpdTab", "Why you judged the retaliation risk"),
+    "participant_id": QT_TRANSLATE_NOOP("CpdTab", "Which person a referral or follow-up is for"),
 }
 _TEAM_WORDS = {
-    "status": "The incident's status in your queue",
-    "assignee": "Who it is assigned to",
-    "staff_ids": "Which staff responded",
-    "owner": "Which staff responded",
-    "provider": "Referral providers' names",
-    "result": "What happened at each follow-up",
-    "due_at": "Follow-up dates",
-    "comment": "Supervisors' review comments",
-    "block": "The block (unless your agreement with CPD shares it)",
+    "status": QT_TRANSLATE_NOOP("CpdTab", "The incident's status in your queue"),
+    "assignee": QT_TRANSLATE_NOOP("CpdTab", "Who it is assigned to"),
+    "staff_ids": QT_TRANSLATE_NOOP("CpdTab", "Which staff responded"),
+    "owner": QT_TRANSLATE_NOOP("CpdTab", "Which staff responded"),
+    "provider": QT_TRANSLATE_NOOP("CpdTab", "Referral providers' names"),
+    "result": QT_TRANSLATE_NOOP("CpdTab", "What happened at each follow-up"),
+    "due_at": QT_TRANSLATE_NOOP("CpdTab", "Follow-up dates"),
+    "comment": QT_TRANSLATE_NOOP("CpdTab", "Supervisors' review comments"),
+    "block": QT_TRANSLATE_NOOP("CpdTab", "The block (unless your agreement with CPD shares it)"),
 }
 
 
@@ -65,7 +66,7 @@ def private_items() -> list[str]:
     for group in every:
         for f in group:
             if f.share is F.Share.L and (f.kind is not F.Kind.ID or f.name in _PRIVATE_WORDS):
-                words = _PRIVATE_WORDS.get(f.name, f.heading.capitalize())
+                words = _PRIVATE_WORDS.get(f.name) or core_text(f.heading).capitalize()
                 if words not in found:
                     found.append(words)
     return found
@@ -222,9 +223,9 @@ class CpdTab(QWidget):
         total = i.get("victims_total")
         if total is not None:
             fatal = i.get("victims_fatal") or 0
-            victims = self.tr("%d victim(s)") % int(total)
+            victims = self.tr("%n victim(s)", "", int(total))
             if fatal:
-                victims += self.tr(", %d fatal") % int(fatal)
+                victims += self.tr(", %n fatal", "", int(fatal))
             lines.append(_esc(victims))
         actions = data.get("actions") or []
         if actions:
@@ -236,7 +237,7 @@ class CpdTab(QWidget):
                 )
                 bits = [label(a.get("action_type")), span]
                 if a.get("staff_count"):
-                    bits.append(self.tr("%d staff") % int(a["staff_count"]))
+                    bits.append(self.tr("%n staff", "", int(a["staff_count"])))
                 if a.get("outcome"):
                     bits.append(label(a["outcome"]))
                 if a.get("mediation_result"):
@@ -261,8 +262,11 @@ class CpdTab(QWidget):
         if fups.get("scheduled"):
             lines.append(
                 _esc(
-                    self.tr("Follow-ups: %d scheduled, %d done on time (counts only)")
-                    % (int(fups["scheduled"]), int(fups.get("done_on_time") or 0))
+                    self.tr("Follow-ups: %s, %s (counts only)")
+                    % (
+                        self.tr("%n scheduled", "", int(fups["scheduled"])),
+                        self.tr("%n done on time", "", int(fups.get("done_on_time") or 0)),
+                    )
                 )
             )
         lines.append(

@@ -183,13 +183,15 @@ class IncidentDetailView(QWidget):
         self.detail = detail
         i = detail.incident
         self.title.setText(
-            f"{label(i['incident_type'])} · {self.tr('District')} {i['district']}"
-            + (f" · RD {i['rd_number']}" if i["rd_number"] else "")
+            label(i["incident_type"]) + " · " + self.tr("District %s") % i["district"]
+            + (" · " + self.tr("RD %s") % i["rd_number"] if i["rd_number"] else "")
         )
         since = elapsed(i["org_received_at"], self.ctx.now())
         self.subtitle.setText(
-            self.tr("Received %s (%s ago) · %s · beat %s · %s victim(s)")
-            % (when(i["org_received_at"]), since, label(i["status"]), i["beat"] or "—", i["victims_total"])
+            self.tr("Received %s (%s ago) · %s · beat %s")
+            % (when(i["org_received_at"]), since, label(i["status"]), i["beat"] or "—")
+            + " · "
+            + self.tr("%n victim(s)", "", int(i["victims_total"] or 0))
         )
         self._show_badge(badge_state(detail.sync_state))
         incident_id = str(i["id"])

@@ -25,9 +25,10 @@ from cvi_desktop.errors import (
     ValidationError,
 )
 
+from .language import core_text
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
+# lupdate reads `translate("Context", "literal")` calls: the literal strings use it directly.
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,10 @@ def explain(exc: BaseException) -> Explained:
     name = type(exc).__name__
     if isinstance(exc, ValidationError):
         return Explained(
-            tr("Please check “%s”") % exc.field.replace("_", " "),
-            scrub(exc.reason) + "\n" + tr("Nothing was saved. Correct it and save again."),
+            translate("errors", "Please check “%s”") % core_text(exc.field.replace("_", " ")),
+            scrub(core_text(exc.reason))
+            + "\n"
+            + translate("errors", "Nothing was saved. Correct it and save again."),
             details,
             kind="validation",
         )
@@ -99,28 +102,32 @@ def explain(exc: BaseException) -> Explained:
         # The store (or the sync engine, passing it on) already says what happened and what to
         # do; the raw SQLite error stays in the details only.
         title, action = getattr(exc, "title", ""), getattr(exc, "action", "")
-        return Explained(tr(title), tr(action), details, kind="storage")
+        return Explained(core_text(title), core_text(action), details, kind="storage")
     if isinstance(exc, KeyringUnavailable):
-        return Explained(tr("No secure keyring"), scrub(str(exc)), details)
+        message = scrub(core_text(str(exc)))
+        return Explained(translate("errors", "No secure keyring"), message, details)
     if isinstance(exc, DatabaseTooNew):
-        return Explained(tr("This profile needs a newer cvi-desktop"), scrub(str(exc)), details)
+        title = translate("errors", "This profile needs a newer cvi-desktop")
+        return Explained(title, scrub(core_text(str(exc))), details)
     if isinstance(exc, StaleVersion):
         return Explained(
-            tr("Someone changed this record meanwhile"),
-            tr("Your copy was refreshed. Look at the new version and make your change again."),
+            translate("errors", "Someone changed this record meanwhile"),
+            translate(
+                "errors", "Your copy was refreshed. Look at the new version and make your change again."
+            ),
             details,
         )
     if isinstance(exc, NotFound):
         return Explained(
-            tr("Record not found"),
-            tr("It may belong to another profile. Refresh the list and try again."),
+            translate("errors", "Record not found"),
+            translate("errors", "It may belong to another profile. Refresh the list and try again."),
             details,
         )
     # The sync engine's taxonomy, matched by name so this module does not import the network stack.
     if name in {"SignInNeeded", "Unauthorized", "AuthError"} or getattr(exc, "status", None) == 401:
         return Explained(
-            tr("Sign-in needed"),
-            tr(
+            translate("errors", "Sign-in needed"),
+            translate("errors",
                 "Your hub token was refused. Sign in again with a new token from your "
                 "supervisor. Nothing on this laptop was lost."
             ),
@@ -138,8 +145,8 @@ def explain(exc: BaseException) -> Explained:
         "URLError",
     }:
         return Explained(
-            tr("The hub cannot be reached"),
-            tr(
+            translate("errors", "The hub cannot be reached"),
+            translate("errors",
                 "Your work is saved on this laptop and will be shared when the hub is "
                 "reachable. Check the network, or the hub address in Sign in."
             ),
@@ -147,10 +154,10 @@ def explain(exc: BaseException) -> Explained:
             kind="offline",
         )
     if isinstance(exc, CviError):
-        return Explained(tr("That did not work"), scrub(str(exc)), details)
+        return Explained(translate("errors", "That did not work"), scrub(core_text(str(exc))), details)
     return Explained(
-        tr("Something went wrong"),
-        tr(
+        translate("errors", "Something went wrong"),
+        translate("errors",
             "Your saved work is safe. Try again; if it keeps happening, copy the details "
             "and send them to your supervisor."
         ),

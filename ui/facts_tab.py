@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from .labels import label, when
@@ -13,21 +13,21 @@ from .operations import IncidentDetail
 from .widgets import RecordTable, title_label
 
 FACTS = [
-    ("rd_number", "RD number"),
-    ("incident_type", "Type"),
-    ("occurred_at", "Occurred"),
-    ("cpd_notified_at", "CPD notified"),
-    ("org_received_at", "We received"),
-    ("district", "District"),
-    ("beat", "Beat"),
-    ("community_area", "Community area"),
-    ("location_type", "Location type"),
-    ("block", "Block"),
-    ("victims_total", "Victims"),
-    ("victims_fatal", "Fatal"),
-    ("victims_nonfatal", "Non-fatal"),
-    ("victim_age_bands", "Age bands"),
-    ("source", "Source"),
+    ("rd_number", QT_TRANSLATE_NOOP("FactsTab", "RD number")),
+    ("incident_type", QT_TRANSLATE_NOOP("FactsTab", "Type")),
+    ("occurred_at", QT_TRANSLATE_NOOP("FactsTab", "Occurred")),
+    ("cpd_notified_at", QT_TRANSLATE_NOOP("FactsTab", "CPD notified")),
+    ("org_received_at", QT_TRANSLATE_NOOP("FactsTab", "We received")),
+    ("district", QT_TRANSLATE_NOOP("FactsTab", "District")),
+    ("beat", QT_TRANSLATE_NOOP("FactsTab", "Beat")),
+    ("community_area", QT_TRANSLATE_NOOP("FactsTab", "Community area")),
+    ("location_type", QT_TRANSLATE_NOOP("FactsTab", "Location type")),
+    ("block", QT_TRANSLATE_NOOP("FactsTab", "Block")),
+    ("victims_total", QT_TRANSLATE_NOOP("FactsTab", "Victims")),
+    ("victims_fatal", QT_TRANSLATE_NOOP("FactsTab", "Fatal")),
+    ("victims_nonfatal", QT_TRANSLATE_NOOP("FactsTab", "Non-fatal")),
+    ("victim_age_bands", QT_TRANSLATE_NOOP("FactsTab", "Age bands")),
+    ("source", QT_TRANSLATE_NOOP("FactsTab", "Source")),
 ]
 TIMES = {"occurred_at", "cpd_notified_at", "org_received_at"}
 
@@ -47,13 +47,14 @@ def fact_text(name: str, value: Any) -> str:
 
 def changes(previous: dict[str, Any] | None, current: dict[str, Any]) -> str:
     if previous is None:
-        return "First version"
+        return QCoreApplication.translate("FactsTab", "First version")
     diffs = [
-        f"{title}: {fact_text(k, previous.get(k))} → {fact_text(k, current.get(k))}"
+        f"{QCoreApplication.translate('FactsTab', title)}: {fact_text(k, previous.get(k))} → "
+        f"{fact_text(k, current.get(k))}"
         for k, title in FACTS
         if str(previous.get(k)) != str(current.get(k)) and k in current
     ]
-    return "; ".join(diffs) or "No fact changed"
+    return "; ".join(diffs) or QCoreApplication.translate("FactsTab", "No fact changed")
 
 
 class FactsTab(QWidget):

@@ -181,7 +181,8 @@ class LockScreen(QWidget):
             ask = self.tr("Enter your PIN or passphrase to continue.")
         else:
             ask = self.tr("Enter your hub token to continue.")
-        self.info.setText(f"{why} {ask} {self.tr('Your work is saved.')}")
+        saved = self.tr("Your work is saved.")
+        self.info.setText(f"{why} {ask} {saved}")
         # The outer layout does not ask a centred child for height-for-width: reserve the
         # wrapped text's height, or its first and last lines are cut.
         self.info.setMinimumHeight(self.info.heightForWidth(self._column_width))

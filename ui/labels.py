@@ -1,4 +1,4 @@
-"""Human, translatable labels for every stored choice value, and small display helpers.
+"""Labels for stored choice values (the core's catalog's words) and small display helpers.
 
 `cvi_desktop.clock` (zoneinfo and the Chicago zone) is imported by the two helpers that show
 times, on first use: the labels themselves are needed before the window's first frame, times
@@ -10,111 +10,41 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("labels", text)
-
-
-_LABELS = {
-    # incident types
-    "fatal_shooting": "Fatal shooting",
-    "nonfatal_shooting": "Non-fatal shooting",
-    "nonshooting_homicide": "Non-shooting homicide",
-    "shots_fired_no_injury": "Shots fired, no injury",
-    # statuses
-    "new": "New",
-    "assigned": "Assigned",
-    "responding": "Responding",
-    "closed": "Closed",
-    "no_response": "No response",
-    # action types
-    "scene": "Scene response",
-    "hospital": "Hospital response",
-    "victim_engagement": "Victim engagement",
-    "family_engagement": "Family engagement",
-    "mediation": "Mediation",
-    "canvass_rumor_control": "Canvass / rumour control",
-    "vigil_funeral": "Vigil or funeral",
-    "community_event": "Community event",
-    "referral": "Referral",
-    "followup_contact": "Follow-up contact",
-    "other": "Other",
-    # outcomes
-    "completed": "Completed",
-    "partial": "Partly done",
-    "unable_unsafe": "Unable: unsafe",
-    "unable_police_restriction": "Unable: police restriction",
-    "unable_no_staff": "Unable: no staff",
-    "declined": "Declined",
-    "not_located": "Not located",
-    # mediation, risk
-    "resolved": "Resolved",
-    "ongoing": "Ongoing",
-    "escalated": "Escalated",
-    "unknown": "Unknown",
-    "none": "None",
-    "low": "Low",
-    "medium": "Medium",
-    "high": "High",
-    # referral categories and statuses
-    "mental_health": "Mental health",
-    "victim_services": "Victim services",
-    "medical": "Medical",
-    "relocation": "Relocation",
-    "employment": "Employment",
-    "education": "Education",
-    "legal": "Legal",
-    "funeral": "Funeral",
-    "substance_use": "Substance use",
-    "basic_needs": "Basic needs",
-    "made": "Made",
-    "connected": "Connected",
-    # follow-up kinds
-    "call": "Call",
-    "visit": "Visit",
-    "hospital_visit": "Hospital visit",
-    "referral_check": "Referral check",
-    # review
-    "approved": "Approved",
-    "has_issues": "Has issues",
-    "rejected": "Rejected",
-    # location types
-    "street": "Street",
-    "residence": "Residence",
-    "vehicle": "Vehicle",
-    "business": "Business",
-    "park": "Park",
-    "school": "School",
-    "transit": "Transit",
-    # sources
-    "cpd": "CPD",
-    "community": "Community",
-    "self": "Own team",
-    # sync states (badges)
-    "pending": "Waiting to share",
-    "sending": "Sharing…",
-    "acknowledged": "Shared",
-    "quarantined": "Needs attention",
-    "local": "Saved here",
-    # the queue's badges (`queries.sync_badges`): where an incident's records have got to
-    "shared_team": "Shared with your team",
-    "sent_to_cpd": "Sent to CPD",
-    "from_cpd": "From CPD",
-}
+# lupdate reads `translate("Context", "literal")` calls: the literal strings use it directly.
+translate = QCoreApplication.translate
 
 
 def label(value: object) -> str:
-    if value is None or value == "":
+    """A stored choice as a person reads it, in the language in use: the core's words
+    (`cvi_desktop.i18n`, one catalog for the app, the PDF, the CSV headers and the hub's page)."""
+    from cvi_desktop import i18n
+
+    return i18n.label(value)
+
+
+# How a Chicago wall time is written in each language: English keeps the team's unambiguous
+# year-first form; Spanish writes the day first, as Spanish-speaking Chicago reads dates.
+DATE_TIME_FORMATS = {"en": "yyyy-MM-dd HH:mm", "es": "dd/MM/yyyy HH:mm"}
+
+
+def local_when(value: datetime | str | None) -> str:
+    """A stored instant as Chicago wall time, written for the language in use (QLocale)."""
+    from PySide6.QtCore import QDate, QDateTime, QTime
+
+    from cvi_desktop.clock import CHICAGO, from_db
+
+    from .language import current_language, locale
+
+    instant = from_db(value) if isinstance(value, str) else value
+    if instant is None:
         return ""
-    text = str(value)
-    english = _LABELS.get(text)
-    return _t(english) if english else text.replace("_", " ").capitalize()
+    wall = instant.astimezone(CHICAGO)
+    moment = QDateTime(QDate(wall.year, wall.month, wall.day), QTime(wall.hour, wall.minute))
+    return locale().toString(moment, DATE_TIME_FORMATS[current_language()])
 
 
 def when(value: str | None) -> str:
-    from cvi_desktop.clock import local_text
-
-    return local_text(value) if value else ""
+    return local_when(value) if value else ""
 
 
 def elapsed(since: str | None, now: datetime) -> str:
@@ -129,10 +59,10 @@ def elapsed(since: str | None, now: datetime) -> str:
     days, rem = divmod(minutes, 1440)
     hours, mins = divmod(rem, 60)
     if days:
-        return _t("%d d %d h") % (days, hours)
+        return translate("labels", "%d d %d h") % (days, hours)
     if hours:
-        return _t("%d h %02d min") % (hours, mins)
-    return _t("%d min") % mins
+        return translate("labels", "%d h %02d min") % (hours, mins)
+    return translate("labels", "%d min") % mins
 
 
 # The badges `queries.sync_badges` gives, which `badge_state` passes through unchanged.
@@ -156,25 +86,6 @@ def badge_state(state: str | None) -> str:
 
 # --- team records -------------------------------------------------------------------------------
 
-_LABELS.update(
-    {
-        # review states (`reviews.status`) and why an incident waits in the review queue
-        "not_reviewed": "Not reviewed",
-        "waiting": "Waiting for review",
-        "changed_since_approval": "Changed since approval",
-        "resubmitted": "Resubmitted after issues",
-        # what a review covers
-        "response_action": "Response",
-        "followup": "Follow-up",
-        "follow-up": "Follow-up",
-        "due": "Due",
-        "done": "Done",
-        # a flag on a response action and how a supervisor settled it
-        "incident_reassigned": "Logged after the incident was reassigned",
-        "kept": "Kept with its author",
-        "moved": "Moved to the new assignee",
-    }
-)
 
 
 def ago(value: str | None, now: datetime) -> str:
@@ -183,15 +94,15 @@ def ago(value: str | None, now: datetime) -> str:
 
     start = from_db(value) if value else None
     if start is None:
-        return _t("never")
+        return translate("labels", "never")
     minutes = int(max(now - start, timedelta(0)).total_seconds() // 60)
     if minutes < 1:
-        return _t("just now")
+        return translate("labels", "just now")
     if minutes < 60:
-        return _t("%d min ago") % minutes
+        return translate("labels", "%d min ago") % minutes
     if minutes < 48 * 60:
-        return _t("%d h ago") % (minutes // 60)
-    return _t("%d d ago") % (minutes // 1440)
+        return translate("labels", "%d h ago") % (minutes // 60)
+    return translate("labels", "%d d ago") % (minutes // 1440)
 
 
 def recorded_by(row: dict, actor: str) -> str:
@@ -202,30 +113,32 @@ def recorded_by(row: dict, actor: str) -> str:
     author = row.get("recorded_by")
     name = str(row.get("recorded_by_name") or author or "")
     if author and author == actor:
-        return _t("You")
+        return translate("labels", "You")
     if not name:
         return "—"
     # Someone else's record is a teammate's, unless this laptop made it (a supervisor logging
     # for a worker, say): "origin" says which; rows without it (review covers) count as team.
     if row.get("origin", "team") == "team":
-        return _t("%s (teammate)") % name
+        return translate("labels", "%s (teammate)") % name
     return name
 
 
 def review_text(status: dict | None) -> str:
     """The review banner's sentence for `reviews.status`: state, and the reviewer's comment."""
     if not status or status.get("state") in (None, "not_reviewed"):
-        return _t("Not reviewed yet. CPD receives nothing until a supervisor approves.")
+        return translate("labels", "Not reviewed yet. CPD receives nothing until a supervisor approves.")
     state = str(status["state"])
     who = str(status.get("reviewer_name") or status.get("reviewer") or "")
     comment = str(status.get("comment") or "").strip()
     if state == "waiting":
-        return _t("Waiting for a supervisor's review. CPD receives nothing until it is approved.")
+        return translate(
+            "labels", "Waiting for a supervisor's review. CPD receives nothing until it is approved."
+        )
     if state == "changed_since_approval":
-        return _t("Changed since approval — review again. CPD has only what was approved.")
+        return translate("labels", "Changed since approval — review again. CPD has only what was approved.")
     text = label(state)
     if state == "approved":
-        text = _t("Approved by %s %s") % (who, when(status.get("at"))) if who else text
+        text = translate("labels", "Approved by %s %s") % (who, when(status.get("at"))) if who else text
         return text + (f" — {comment}" if comment else "")
     # Has issues / rejected: the comment is what the worker needs, so it leads after the state.
     if who and comment:

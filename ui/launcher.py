@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
-from .resources import apply_style_sheet, icon, load_translator
+from .language import apply_language, profile_language, system_language
+from .resources import apply_style_sheet, icon
 
 if TYPE_CHECKING:
     import argparse
@@ -67,10 +68,9 @@ def make_app(argv: Sequence[str]) -> QApplication:
     app.setWindowIcon(icon("app"))
     # The style sheet is applied by the main window after its first frame, or by whatever shows
     # a window first (`apply_style_sheet`): see `ui.resources`.
-    translator = load_translator()
-    if translator is not None:
-        app.installTranslator(translator)
-        app.setProperty("cvi_translator", translator)  # keep it alive
+    # The system's language until a profile is chosen (the sign-in dialog); then the profile's
+    # own (`show_main_window`). See `ui.language`.
+    apply_language(system_language())
     return app
 
 
@@ -100,6 +100,8 @@ def show_main_window(
     when it arrives. A session that is already open (tests, the demo) just loads."""
     from .main_window import MainWindow
 
+    # The profile's language (Settings…), before any of its widgets is built.
+    apply_language(profile_language(session.profile))
     window = MainWindow(session, idle_timeout_s=idle_timeout_s, demo=demo)
     window.show()
     if not session.tasks.has_store:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # built (and imported) after the first frame
     from .report_view import MonthlyReviewDialog
     from .review_queue import ReviewQueueDialog
     from .session import Session
+    from .settings_dialog import SettingsDialog
     from .sign_in import SignInDialog
     from .sync_panel import SyncPanel
     from .team_view import TeamCaseloadDialog
@@ -395,6 +396,9 @@ class MainWindow(QMainWindow):
         from .recovery_dialog import show_recovery_key  # here: built after the first frame
 
         act("file", self.tr("Recovery &key…"), None, lambda: show_recovery_key(self))
+        self._menu["file"].addSeparator()
+        act("file", self.tr("&Settings…"), None, self.show_settings)
+        self._menu["file"].addSeparator()
         act("file", self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         act("incident", self.tr("&Find…"), QKeySequence.StandardKey.Find, self._focus_search)
         act("incident", self.tr("&Log a response"), "Ctrl+L", lambda: self.detail.focus_response_form())
@@ -638,6 +642,25 @@ class MainWindow(QMainWindow):
         dialog = ShortcutsDialog(self.menuBar(), self)
         self._shortcuts_dialog = dialog
         dialog.open()
+
+    def show_settings(self) -> None:
+        """File → Settings…: this profile's language (applied at the next start)."""
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.session.profile, self)
+        self._settings_dialog = dialog
+        dialog.accepted.connect(lambda: self._after_settings(dialog))
+        dialog.open()
+
+    def _after_settings(self, dialog: SettingsDialog) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        if dialog.needs_restart():
+            QMessageBox.information(
+                self,
+                self.tr("Restart to apply"),
+                self.tr("The new language is saved. Close cvi-desktop and open it again to apply it."),
+            )
 
     def unlock(self) -> None:
         self.pages.setCurrentIndex(0)

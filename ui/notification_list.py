@@ -163,8 +163,7 @@ class NotificationList(QFrame):
             self.list.addItem(item)
         n = self.count
         self.title.setText(
-            "<b>" + (self.tr("1 new CPD notification") if n == 1 else self.tr("%d new CPD notifications") % n)
-            + "</b>"
+            "<b>" + self.tr("%n new CPD notification(s)", "", n) + "</b>"
         )
         self.title.setAccessibleDescription(self.title.text())
         if n:

@@ -7,22 +7,22 @@ this list: see `IncidentQueueView`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 # (key, header, sort key in queries.SORTABLE or None)
 COLUMNS: list[tuple[str, str, str | None]] = [
-    ("sync", "Sync", None),
-    ("received", "Received", "received"),
+    ("sync", QT_TRANSLATE_NOOP("IncidentQueueModel", "Sync"), None),
+    ("received", QT_TRANSLATE_NOOP("IncidentQueueModel", "Received"), "received"),
     # How long an open incident has waited since the notification ("Open for": short enough
     # for a 1024 px window; the tooltip says the rest).
-    ("since", "Open for", None),
-    ("rd_number", "RD number", "rd_number"),
-    ("type", "Type", "type"),
-    ("district", "District", "district"),
-    ("beat", "Beat", None),
-    ("victims", "Victims", None),
-    ("status", "Status", "status"),
-    ("assignee", "Assignee", None),
+    ("since", QT_TRANSLATE_NOOP("IncidentQueueModel", "Open for"), None),
+    ("rd_number", QT_TRANSLATE_NOOP("IncidentQueueModel", "RD number"), "rd_number"),
+    ("type", QT_TRANSLATE_NOOP("IncidentQueueModel", "Type"), "type"),
+    ("district", QT_TRANSLATE_NOOP("IncidentQueueModel", "District"), "district"),
+    ("beat", QT_TRANSLATE_NOOP("IncidentQueueModel", "Beat"), None),
+    ("victims", QT_TRANSLATE_NOOP("IncidentQueueModel", "Victims"), None),
+    ("status", QT_TRANSLATE_NOOP("IncidentQueueModel", "Status"), "status"),
+    ("assignee", QT_TRANSLATE_NOOP("IncidentQueueModel", "Assignee"), None),
 ]
 COLUMN = {key: i for i, (key, _h, _s) in enumerate(COLUMNS)}
 

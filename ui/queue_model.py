@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -35,17 +36,33 @@ Index = QModelIndex | QPersistentModelIndex
 
 # What each badge means, for its tooltip: the words people mix up most are "shared" and "sent".
 BADGE_HELP = {
-    "local": "Saved on this laptop only; nothing of it has been shared yet",
-    "pending": "Saved here and waiting to be shared with your organisation's hub",
-    "shared_team": "Your team's hub has every change; CPD has received nothing for it yet",
-    "sent_to_cpd": "CPD received the approved record, and your team's hub has every change",
-    "from_cpd": "A CPD notification that arrived from the hub; nothing has been logged for it yet",
-    "quarantined": "The hub refused a change; open the Sync panel to see why",
+    "local": QT_TRANSLATE_NOOP(
+        "IncidentQueueModel", "Saved on this laptop only; nothing of it has been shared yet"
+    ),
+    "pending": QT_TRANSLATE_NOOP(
+        "IncidentQueueModel", "Saved here and waiting to be shared with your organisation's hub"
+    ),
+    "shared_team": QT_TRANSLATE_NOOP(
+        "IncidentQueueModel", "Your team's hub has every change; CPD has received nothing for it yet"
+    ),
+    "sent_to_cpd": QT_TRANSLATE_NOOP(
+        "IncidentQueueModel", "CPD received the approved record, and your team's hub has every change"
+    ),
+    "from_cpd": QT_TRANSLATE_NOOP(
+        "IncidentQueueModel", "A CPD notification that arrived from the hub; nothing has been logged for it yet"  # noqa: E501
+    ),
+    "quarantined": QT_TRANSLATE_NOOP(
+        "IncidentQueueModel", "The hub refused a change; open the Sync panel to see why"
+    ),
 }
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("IncidentQueueModel", text)
+
+
+# lupdate reads `translate("Context", "literal")` calls: the literal strings use it directly.
+translate = QCoreApplication.translate
 
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -211,9 +228,11 @@ class IncidentQueueModel(QAbstractTableModel):
             return header_text(section)
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             if COLUMNS[section][0] == "since":
-                return _t("How long an open incident has waited since your team was notified")
+                return translate(
+                    "IncidentQueueModel", "How long an open incident has waited since your team was notified"
+                )
             sortable = COLUMNS[section][2] is not None
-            return _t("Click to sort") if sortable else None
+            return translate("IncidentQueueModel", "Click to sort") if sortable else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -252,7 +271,7 @@ class IncidentQueueModel(QAbstractTableModel):
                 return "—"
             return elapsed(row["org_received_at"], self.ctx.now())
         if key == "rd_number":
-            return row["rd_number"] or _t("(none yet)")
+            return row["rd_number"] or translate("IncidentQueueModel", "(none yet)")
         if key == "type":
             return label(row["incident_type"])
         if key == "district":
@@ -261,12 +280,13 @@ class IncidentQueueModel(QAbstractTableModel):
             return row["beat"] or ""
         if key == "victims":
             fatal = row["victims_fatal"] or 0
-            return f"{row['victims_total']}" + (_t(" (%d fatal)") % fatal if fatal else "")
+            fatal_text = translate("IncidentQueueModel", " (%n fatal)", "", fatal) if fatal else ""
+            return f"{row['victims_total']}" + fatal_text
         if key == "status":
             return label(row["status"])
         if key == "assignee":
             who = row["assignee"]
-            return self.staff_names.get(who, who) if who else _t("Unassigned")
+            return self.staff_names.get(who, who) if who else translate("IncidentQueueModel", "Unassigned")
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,11 +53,11 @@ if TYPE_CHECKING:
 UNASSIGNED = "(unassigned)"
 
 RANGES = [
-    ("any", "Any time", None),
-    ("24h", "Last 24 hours", timedelta(hours=24)),
-    ("7d", "Last 7 days", timedelta(days=7)),
-    ("30d", "Last 30 days", timedelta(days=30)),
-    ("365d", "Last 12 months", timedelta(days=365)),
+    ("any", QT_TRANSLATE_NOOP("IncidentQueueView", "Any time"), None),
+    ("24h", QT_TRANSLATE_NOOP("IncidentQueueView", "Last 24 hours"), timedelta(hours=24)),
+    ("7d", QT_TRANSLATE_NOOP("IncidentQueueView", "Last 7 days"), timedelta(days=7)),
+    ("30d", QT_TRANSLATE_NOOP("IncidentQueueView", "Last 30 days"), timedelta(days=30)),
+    ("365d", QT_TRANSLATE_NOOP("IncidentQueueView", "Last 12 months"), timedelta(days=365)),
 ]
 
 
@@ -190,7 +190,26 @@ class IncidentQueueView(QWidget):
     def _set_widths(self) -> None:
         for key, width in WIDTHS.items():
             self.table.setColumnWidth(COLUMN[key], width)
+        self._fit_sync_column()
         self._fit_columns()
+
+    def _fit_sync_column(self) -> None:
+        """Another language's badges can be longer than English's ("Compartido con su equipo"):
+        the sync column is as wide as its longest badge, in bold, with its icon. (English fits
+        the fixed width, and its first frame need not load the labels' catalog to know it.)"""
+        from .language import current_language
+
+        if current_language() == "en":
+            return
+        from PySide6.QtGui import QFontMetrics
+
+        from .labels import BADGES, label
+
+        bold = self.table.font()
+        bold.setBold(True)
+        longest = max(QFontMetrics(bold).horizontalAdvance(label(b)) for b in BADGES)
+        width = max(WIDTHS["sync"], longest + 16 + 28)  # the icon, its gap and the cell's margins
+        self.table.setColumnWidth(COLUMN["sync"], width)
 
     def _fit_columns(self) -> None:
         """Hide the columns a narrow window has no room for (see `NARROW_HIDDEN`)."""

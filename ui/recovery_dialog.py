@@ -315,7 +315,8 @@ class RecoverDialog(QDialog):
 
         self.recover_button.setEnabled(True)
         self.key.setEnabled(True)
-        self.message.setText(f"<b>{self.tr('Not recovered')}</b><br>{explain(exc).what_to_do}")
+        title = self.tr("Not recovered")
+        self.message.setText(f"<b>{title}</b><br>{explain(exc).what_to_do}")
         self.key.setFocus()
 
 

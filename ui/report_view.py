@@ -149,9 +149,13 @@ class MonthlyReviewDialog(QDialog):
 
         self.month = QComboBox(self)
         self.month.setAccessibleName(self.tr("Month"))
+        from .language import current_language
+
         locale = QLocale()
+        # "November 2026", "noviembre de 2026" (month names in the language's own case).
+        month_format = "MMMM 'de' yyyy" if current_language() == "es" else "MMMM yyyy"
         for key in recent_months(ctx.now()):
-            shown = locale.toString(QDate(int(key[:4]), int(key[5:]), 1), "MMMM yyyy")
+            shown = locale.toString(QDate(int(key[:4]), int(key[5:]), 1), month_format)
             self.month.addItem(shown, key)
         self.month.setCurrentIndex(max(self.month.findData(previous_month(ctx.now())), 0))
         month_label = QLabel(self.tr("&Month:"), self)
@@ -338,10 +342,10 @@ class MonthlyReviewDialog(QDialog):
             return self.tr("No incidents occurred in this month.")
         from .charts import ratio_text  # the same wording as the PDF's (loaded by now)
 
-        return self.tr("All districts: %d incidents; first contact for %s; median notification %s min, "
+        return self.tr("All districts: %s; first contact for %s; median notification %s min, "
                        "median response %s min.") % (
-            total.incidents, ratio_text(total.coverage), _minutes(total.notification.p50),
-            _minutes(total.response.p50))
+            self.tr("%n incident(s)", "", total.incidents), ratio_text(total.coverage),
+            _minutes(total.notification.p50), _minutes(total.response.p50))
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:

@@ -1,5 +1,5 @@
 """Where the app's files are, frozen or not, through one helper (as Vorta and Picard do), and
-the few things built from them: icons, the style sheet, the translator.
+the few things built from them: icons and the style sheet (the translators: `ui.language`).
 
 The style sheet is applied app-wide by `apply_style_sheet`, which the main window calls right
 after its first frame (and the launcher before any dialog it shows first). An app-wide sheet
@@ -13,7 +13,6 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -54,12 +53,3 @@ def style_first_frame(*widgets: QWidget) -> None:
     if isinstance(app, QApplication) and app.styleSheet() != style_sheet():
         for widget in widgets:
             widget.setStyleSheet(style_sheet())
-
-
-def load_translator(locale: QLocale | None = None) -> QTranslator | None:
-    """The compiled .qm for the user's language, if we ship one."""
-    translator = QTranslator()
-    folder = str(resource_path("translations"))
-    if translator.load(locale or QLocale(), "cvi_desktop", "_", folder):
-        return translator
-    return None

@@ -60,9 +60,14 @@ def chicago_datetime_edit(parent: QWidget, accessible_name: str) -> QDateTimeEdi
     """A date-time picker that reads and shows America/Chicago wall time, whatever zone the
     laptop's clock is set to. Without its own zone a QDateTimeEdit reads typed digits in the
     system zone: on a laptop set to UTC, "14:09" became 08:09 Chicago time once saved."""
+    from .labels import DATE_TIME_FORMATS
+    from .language import current_language, locale
+
     edit = QDateTimeEdit(parent)
     edit.setTimeZone(CHICAGO_TZ)
-    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    # Written as the language writes dates (its calendar popup speaks it too).
+    edit.setLocale(locale())
+    edit.setDisplayFormat(DATE_TIME_FORMATS[current_language()])
     edit.setCalendarPopup(True)
     edit.setAccessibleName(accessible_name)
     edit.setToolTip(QCoreApplication.translate("ResponseForm", "Chicago time"))
@@ -75,15 +80,15 @@ def suggest_type(incident: dict[str, Any], actions: list[dict[str, Any]]) -> tup
     Not the type this worker logged last anywhere: that made a fresh shooting default to the
     mediation of the day before. A response already logged here is continued; a first one goes
     where the victim is: the hospital if someone was injured, else the scene."""
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     if actions:
         latest = max(actions, key=lambda a: (str(a.get("started_at") or ""), str(a.get("id"))))
-        return str(latest["action_type"]), tr("ResponseForm", "same as the latest response here")
+        return str(latest["action_type"]), translate("ResponseForm", "same as the latest response here")
     if int(incident.get("victims_nonfatal") or 0):
-        return ActionType.HOSPITAL.value, tr("ResponseForm", "suggested: someone was injured")
+        return ActionType.HOSPITAL.value, translate("ResponseForm", "suggested: someone was injured")
     if int(incident.get("victims_fatal") or 0):
-        return ActionType.SCENE.value, tr("ResponseForm", "suggested: a fatal incident")
-    return ActionType.SCENE.value, tr("ResponseForm", "suggested: a new incident")
+        return ActionType.SCENE.value, translate("ResponseForm", "suggested: a fatal incident")
+    return ActionType.SCENE.value, translate("ResponseForm", "suggested: a new incident")
 
 
 def local_hhmm(value: datetime) -> str:

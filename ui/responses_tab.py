@@ -223,7 +223,7 @@ class ResponsesTab(QWidget):
             a.get("recorded_by_name") or a.get("recorded_by") or "—",
         )
         if len(open_flags) > 1:
-            text += " " + self.tr("(%d more below.)") % (len(open_flags) - 1)
+            text += " " + self.tr("(%n more below.)", "", len(open_flags) - 1)
         supervisor = self.ctx.supervisor
         if not supervisor:
             text += " " + self.tr("A supervisor decides who follows through.")

@@ -295,7 +295,7 @@ class ReviewQueueDialog(QDialog):
         if n:
             oldest = elapsed(snap.rows[0]["waiting_since"], snap.as_of)
             self.summary.setText(
-                (self.tr("1 incident waiting") if n == 1 else self.tr("%d incidents waiting") % n)
+                self.tr("%n incident(s) waiting", "", n)
                 + " · "
                 + self.tr("the oldest for %s") % oldest
             )
@@ -378,11 +378,7 @@ class ReviewQueueDialog(QDialog):
         self.covers.set_rows(preview.covers)
         if preview.unsent:
             self.unsent.setText(
-                (
-                    self.tr("1 record is not yet synced")
-                    if preview.unsent == 1
-                    else self.tr("%d records are not yet synced") % preview.unsent
-                )
+                self.tr("%n record(s) not yet synced", "", preview.unsent)
                 + " — "
                 + self.tr(
                     "an approval covers only the records listed above; share first or review again later."

@@ -1,12 +1,15 @@
 """Render the main screens offscreen from a running demo and save PNGs (docs/screenshots).
 
 QT_QPA_PLATFORM=offscreen python -m ui.screenshots FOLDER [WIDTHxHEIGHT] [--scaled | --high-contrast]
+                                                   [--lang es]
 
 The window is the given size (default 1366x768, a common laptop screen). The same run also
 shoots the main window at 1024x700 (a small laptop) and 1920x1080 (16-18), the queue's empty
 state (19). `--high-contrast` starts with a high-contrast palette and shoots only 22;
 `--scaled` runs at 150 % (QT_SCALE_FACTOR=1.5; give the size in logical pixels, e.g. 1280x720
-for a 1920x1080 screen) and shoots only 23. (20-21 are the monthly review's.)
+for a 1920x1080 screen) and shoots only 23. (20-21 are the monthly review's.) `--lang es` shows
+the app in Spanish and shoots only 25-28: the main screen, the response form, the review queue
+and the team caseload.
 A second profile, a worker's on "another laptop", logs a response through the same hub, so the
 team screens show a teammate's record arriving by sync, as they would in use.
 """
@@ -24,7 +27,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main(
-    out: Path, size: tuple[int, int] = (1366, 768), *, scaled: bool = False, contrast: bool = False
+    out: Path,
+    size: tuple[int, int] = (1366, 768),
+    *,
+    scaled: bool = False,
+    contrast: bool = False,
+    lang: str = "",
 ) -> int:
     if scaled:
         # Before the application exists: Qt reads it once, at start.
@@ -64,6 +72,9 @@ def main(
     from .sync_bridge import check_hub, save_sign_in, saved_token
 
     app = make_app(["screenshots"])
+    from .language import apply_language
+
+    apply_language(lang or "en")
     if contrast:
         high_contrast(app)
     out.mkdir(parents=True, exist_ok=True)
@@ -111,6 +122,11 @@ def main(
         shot(window, f"{name}-queue.png")
         window.detail.show_tab(window.detail.cpd)
         shot(window, f"{name}-what-cpd-will-see.png")
+        window.close()
+        session.close()
+        return 0
+    if lang:
+        language_shots(window, session, hub, home, teammate_token, shot, size, lang)
         window.close()
         session.close()
         return 0
@@ -175,6 +191,31 @@ def main(
     window.close()
     session.close()
     return 0
+
+
+def language_shots(
+    window: Any, session: Any, hub: Any, home: Path, token: str, shot: Any, size: tuple[int, int], lang: str
+) -> None:
+    """25-28 in another language: the main screen with its new notifications, an incident's
+    response form, the review queue and the team caseload (`team_shots`, renamed)."""
+    from .launcher import wait_until
+
+    shot(window, f"25-{lang}-main.png")
+    window.banner.hide()
+    window.queue.select_incident(window.queue.model.incident_id(5))
+    wait_until(lambda: False, 800)
+    window.detail.show_tab(window.detail.responses)
+    shot(window, f"26-{lang}-response-form.png")
+    names = {
+        "14-review-queue.png": f"27-{lang}-review-queue.png",
+        "11-team-caseload.png": f"28-{lang}-team-caseload.png",
+    }
+
+    def renamed(widget: object, name: str) -> None:
+        if name in names:
+            shot(widget, names[name])
+
+    team_shots(window, session, hub, home, token, renamed, size)
 
 
 def layout_shots(window: Any, shot: Any, size: tuple[int, int]) -> None:
@@ -308,7 +349,11 @@ def team_shots(
     if chosen in ids:
         queue.table.selectRow(ids.index(chosen))
         wait_until(lambda: queue.preview is not None and queue.preview.incident_id == chosen, 5000)
-    queue.comment.setPlainText("Add the time you reached the hospital.")
+    # What a supervisor would type, in the language the screenshots are in (demo input).
+    from .language import current_language
+
+    comment = {"es": "Agregue la hora en que llegó al hospital."}
+    queue.comment.setPlainText(comment.get(current_language(), "Add the time you reached the hospital."))
     shot(queue, "14-review-queue.png")
     queue.hide()
 
@@ -326,6 +371,13 @@ if __name__ == "__main__":
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     wanted = sys.argv[2] if len(sys.argv) > 2 and "x" in sys.argv[2] else "1366x768"
     width, height = (int(n) for n in wanted.lower().split("x"))
+    chosen = sys.argv[sys.argv.index("--lang") + 1] if "--lang" in sys.argv else ""
     raise SystemExit(
-        main(folder, (width, height), scaled="--scaled" in sys.argv, contrast="--high-contrast" in sys.argv)
+        main(
+            folder,
+            (width, height),
+            scaled="--scaled" in sys.argv,
+            contrast="--high-contrast" in sys.argv,
+            lang=chosen,
+        )
     )

@@ -11,7 +11,7 @@ a keyboard user pressed Enter on "Open incident" and nothing happened.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,23 +32,84 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Shortcuts", text)
 
 
-# (where, keys, what) for the keys that are not menu entries. Translated when shown.
+# (where, keys, what) for the keys that are not menu entries. Translated when shown (the
+# no-op marks each literal for lupdate in context "Shortcuts" and returns it unchanged).
 PLACE_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("Anywhere", "Tab / Shift+Tab", "Next / previous area or field"),
-    ("Anywhere", "Alt+underlined letter", "Open that menu, or go to that field, tab or button"),
-    ("Anywhere", "Enter or Space", "Press the focused button"),
-    ("Notifications", "Ctrl+Shift+N, then Enter", "Open the newest new notification's incident"),
-    ("Notifications", "Up / Down", "Choose another new notification"),
-    ("Queue", "Up / Down, Page Up / Page Down", "Move between incidents (opens the one you reach)"),
-    ("Queue", "Home / End", "First / last incident"),
-    ("Queue", "Enter", "Open the incident"),
-    ("Incident", "Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous section tab (from inside the tabs)"),
-    ("Incident", "Ctrl+Page Down / Ctrl+Page Up", "The same, as in other programs"),
-    ("Response form", "Ctrl+Enter", "Save the response, from any field"),
-    ("Response form", "Enter", "Save (in the risk basis field, or on the Save button)"),
-    ("Response form", "Esc", "Cancel a correction"),
-    ("Response log", "Enter", "Correct the selected response"),
-    ("Lock screen", "Enter", "Unlock with the PIN or passphrase typed"),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Anywhere"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Tab / Shift+Tab"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Next / previous area or field"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Anywhere"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Alt+underlined letter"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Open that menu, or go to that field, tab or button"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Anywhere"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Enter or Space"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Press the focused button"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Notifications"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Shift+N, then Enter"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Open the newest new notification's incident"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Notifications"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Up / Down"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Choose another new notification"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Queue"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Up / Down, Page Up / Page Down"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Move between incidents (opens the one you reach)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Queue"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Home / End"),
+        QT_TRANSLATE_NOOP("Shortcuts", "First / last incident"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Queue"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Enter"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Open the incident"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Incident"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Tab / Ctrl+Shift+Tab"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Next / previous section tab (from inside the tabs)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Incident"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Page Down / Ctrl+Page Up"),
+        QT_TRANSLATE_NOOP("Shortcuts", "The same, as in other programs"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Response form"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Ctrl+Enter"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Save the response, from any field"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Response form"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Enter"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Save (in the risk basis field, or on the Save button)"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Response form"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Esc"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Cancel a correction"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Response log"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Enter"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Correct the selected response"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("Shortcuts", "Lock screen"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Enter"),
+        QT_TRANSLATE_NOOP("Shortcuts", "Unlock with the PIN or passphrase typed"),
+    ),
 )
 
 

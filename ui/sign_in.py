@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from cvi_desktop.paths import PROFILE_NAME, data_home
 
 from .errors import explain
+from .prefs import prefs  # noqa: F401 - re-exported: callers use sign_in.prefs
 from .tasks import TaskManager
 
 
@@ -43,12 +43,6 @@ class SignIn:
 def profiles(home: Path | None = None) -> list[str]:
     folder = (home or data_home()) / "profiles"
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.exists() else []
-
-
-def prefs(profile: str) -> QSettings:
-    settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "cvi", "cvi-desktop")
-    settings.beginGroup(f"profile-{profile}")
-    return settings
 
 
 Checker = Callable[[str, str], object]  # (url, token) → raises if not good

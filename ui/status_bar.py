@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
+from .language import core_text
 from .resources import icon
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("StatusBar", text)
+
+
+# lupdate reads `translate("Context", "literal")` calls: the literal strings use it directly.
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -64,42 +69,39 @@ def status_text(v: SyncView, now: datetime | None = None) -> str:
     """The status words. `now` (the app's clock) turns a retry time that has passed into
     "retrying now…"; without it the retry time is shown as it is."""
     if v.sign_in_needed:
-        text = _t("Sign-in needed — CPD notifications have stopped")
+        text = translate("StatusBar", "Sign-in needed — CPD notifications have stopped")
         if v.waiting:
-            text += " · " + _t("%d waiting to share") % v.waiting
+            text += " · " + translate("StatusBar", "%n waiting to share", "", v.waiting)
     elif v.storage_problem:
-        text = _t("Sharing stopped — %s") % v.storage_problem
+        text = translate("StatusBar", "Sharing stopped — %s") % v.storage_problem
         if v.waiting:
-            text += " · " + _t("%d waiting to share") % v.waiting
+            text += " · " + translate("StatusBar", "%n waiting to share", "", v.waiting)
     elif v.sharing is not None:
-        text = _t("Sharing %d/%d") % v.sharing
+        text = translate("StatusBar", "Sharing %d/%d") % v.sharing
     elif v.offline_retry_at is not None:
-        title = v.offline_title or _t("Offline")
+        title = v.offline_title or translate("StatusBar", "Offline")
         if now is not None and now >= v.offline_retry_at:
-            text = _t("%s — retrying now…") % title
+            text = translate("StatusBar", "%s — retrying now…") % title
         else:
-            text = _t("%s — retrying at %s") % (title, _hhmm(v.offline_retry_at))
+            text = translate("StatusBar", "%s — retrying at %s") % (title, _hhmm(v.offline_retry_at))
         if v.waiting:
-            text += " · " + _t("%d waiting to share") % v.waiting
+            text += " · " + translate("StatusBar", "%n waiting to share", "", v.waiting)
     elif v.paused:
-        text = _t("Sharing paused — %s") % v.paused
+        text = translate("StatusBar", "Sharing paused — %s") % v.paused
     else:
         if v.waiting:
-            text = _t("Saved on this laptop · %d waiting to share") % v.waiting
+            text = translate("StatusBar", "Saved on this laptop · %n waiting to share", "", v.waiting)
         elif v.last_shared_at is not None:
-            text = _t("Shared with your team %s") % _hhmm(v.last_shared_at)
+            text = translate("StatusBar", "Shared with your team %s") % _hhmm(v.last_shared_at)
         else:
-            text = _t("Saved on this laptop")
+            text = translate("StatusBar", "Saved on this laptop")
         if not v.signed_in:
             if v.waiting:
-                text += " " + _t("(not signed in)")
+                text += " " + translate("StatusBar", "(not signed in)")
         elif v.connecting:
-            text += " · " + _t("connecting to the hub…")
+            text += " · " + translate("StatusBar", "connecting to the hub…")
     if v.quarantined:
-        text += (
-            " · "
-            + (_t("%d needs attention") if v.quarantined == 1 else _t("%d need attention")) % v.quarantined
-        )
+        text += " · " + translate("StatusBar", "%n need(s) attention", "", v.quarantined)
     return text
 
 
@@ -132,21 +134,23 @@ class SyncStatusBar(QStatusBar):
         self.button = QPushButton(self)
         self.button.setObjectName("statusButton")
         self.button.setFlat(True)
-        self.button.setAccessibleName(_t("Sync status"))
-        self.button.setToolTip(_t("Open the Sync panel (Ctrl+Shift+S)"))
+        self.button.setAccessibleName(translate("StatusBar", "Sync status"))
+        self.button.setToolTip(translate("StatusBar", "Open the Sync panel (Ctrl+Shift+S)"))
         self.button.clicked.connect(self.open_sync_panel)
         self.addWidget(self.button, 1)
         # Who is signed in, as the hub knows them: on a shared laptop the wrong profile is the
         # first thing to rule out, and a supervisor's tools depend on it.
         self.who = QLabel(self)
         self.who.setObjectName("hint")
-        self.who.setAccessibleName(_t("Signed in as"))
+        self.who.setAccessibleName(translate("StatusBar", "Signed in as"))
         # "Demo data", in view all the time the demo runs, so no one takes its made-up
         # incidents for real ones (or enters real ones into it). Hidden outside the demo.
-        self.demo = QLabel(_t("Demo data"), self)
+        self.demo = QLabel(translate("StatusBar", "Demo data"), self)
         self.demo.setObjectName("demoBadge")
-        self.demo.setAccessibleName(_t("This is demo data, not real incidents"))
-        self.demo.setToolTip(_t("Everything here is made up for practice; nothing reaches CPD"))
+        self.demo.setAccessibleName(translate("StatusBar", "This is demo data, not real incidents"))
+        self.demo.setToolTip(
+            translate("StatusBar", "Everything here is made up for practice; nothing reaches CPD")
+        )
         self.demo.hide()
         self.addPermanentWidget(self.demo)
         self.addPermanentWidget(self.who)
@@ -155,14 +159,14 @@ class SyncStatusBar(QStatusBar):
         self.alerts = QPushButton(self)
         self.alerts.setObjectName("alertsButton")
         self.alerts.setIcon(icon("notification"))
-        self.alerts.setAccessibleName(_t("New CPD notifications"))
-        self.alerts.setToolTip(_t("Show the new notifications (Ctrl+Shift+N)"))
+        self.alerts.setAccessibleName(translate("StatusBar", "New CPD notifications"))
+        self.alerts.setToolTip(translate("StatusBar", "Show the new notifications (Ctrl+Shift+N)"))
         self.alerts.clicked.connect(self.open_notifications)
         self.alerts.hide()
         self.addPermanentWidget(self.alerts)
-        self.share = QPushButton(_t("Share now"), self)
-        self.share.setAccessibleName(_t("Share now"))
-        self.share.setToolTip(_t("Send waiting records to the hub now"))
+        self.share = QPushButton(translate("StatusBar", "Share now"), self)
+        self.share.setAccessibleName(translate("StatusBar", "Share now"))
+        self.share.setToolTip(translate("StatusBar", "Send waiting records to the hub now"))
         self.share.clicked.connect(self.share_now)
         self.addPermanentWidget(self.share)
         bridge.started.connect(self._on_started)
@@ -193,11 +197,13 @@ class SyncStatusBar(QStatusBar):
     def set_identity(self, ctx: AppContext) -> None:
         """Show who this laptop's person is (name · role · organisation), as the hub said."""
         if ctx.identity_known:
-            role = _t("Supervisor") if ctx.supervisor else _t("Worker")
+            supervisor, worker = translate("StatusBar", "Supervisor"), translate("StatusBar", "Worker")
+            role = supervisor if ctx.supervisor else worker
             parts = [ctx.display_name or ctx.actor, role, ctx.org_name]
             self.who.setText(" · ".join(p for p in parts if p))
         else:
-            self.who.setText(_t("%s · not yet confirmed by the hub") % (ctx.display_name or ctx.actor))
+            who = ctx.display_name or ctx.actor
+            self.who.setText(translate("StatusBar", "%s · not yet confirmed by the hub") % who)
         self.who.setAccessibleDescription(self.who.text())
 
     def set_demo(self, demo: bool) -> None:
@@ -209,7 +215,7 @@ class SyncStatusBar(QStatusBar):
 
     def set_new_notifications(self, count: int) -> None:
         """How many CPD notifications are not opened yet (hidden at none)."""
-        self.alerts.setText(_t("1 new notification") if count == 1 else _t("%d new notifications") % count)
+        self.alerts.setText(translate("StatusBar", "%n new notification(s)", "", count))
         self.alerts.setAccessibleDescription(self.alerts.text())
         self.alerts.setVisible(count > 0)
 
@@ -299,7 +305,7 @@ class SyncStatusBar(QStatusBar):
             **self._CLEAR
             | {
                 "offline_retry_at": getattr(event, "retry_at", None),
-                "offline_title": str(getattr(event, "title", "")),
+                "offline_title": core_text(str(getattr(event, "title", ""))),
             }
         )
         self.refresh()
@@ -309,12 +315,14 @@ class SyncStatusBar(QStatusBar):
         self.refresh()
 
     def _on_paused(self, event: object) -> None:
-        self._apply(**self._CLEAR | {"paused": str(getattr(event, "reason", ""))})
+        self._apply(**self._CLEAR | {"paused": core_text(str(getattr(event, "reason", "")))})
 
     def _on_storage_problem(self, event: object) -> None:
         # The engine's StorageProblem (title, action, kind, retry_at): the title says what is
         # wrong with this laptop's storage; what to do goes in the tooltip and the Sync panel.
-        title = str(getattr(event, "title", "")) or _t("a problem with this laptop's storage")
+        title = core_text(str(getattr(event, "title", ""))) or translate(
+            "StatusBar", "a problem with this laptop's storage"
+        )
         self._apply(**self._CLEAR | {"storage_problem": title})
-        self.button.setToolTip(str(getattr(event, "action", "")) or self.button.toolTip())
+        self.button.setToolTip(core_text(str(getattr(event, "action", ""))) or self.button.toolTip())
         self.refresh()

@@ -168,8 +168,15 @@ class SyncPanel(QDialog):
         waiting = snap.counts.get("pending", 0) + snap.counts.get("sending", 0)
         shared = when(snap.last_shared_at) or self.tr("never")
         self.summary.setText(
-            self.tr("%d waiting to share · %d need attention · %d shared (last %s)")
-            % (waiting, len(snap.quarantined), snap.counts.get("acknowledged", 0), shared)
+            " · ".join(
+                (
+                    self.tr("%n waiting to share", "", waiting),
+                    self.tr("%n need(s) attention", "", len(snap.quarantined)),
+                    self.tr("%n shared", "", snap.counts.get("acknowledged", 0)),
+                )
+            )
+            + " "
+            + self.tr("(last %s)") % shared
         )
         self.quarantined.set_rows(snap.quarantined)
         self.waiting.set_rows(snap.waiting)

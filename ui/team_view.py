@@ -34,10 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from cvi_desktop import queries
-from cvi_desktop.clock import local_text
 
 from .context import AppContext
-from .labels import ago, elapsed, label, when
+from .labels import ago, elapsed, label, local_when, when
 from .staff_picker import incident_words, reassign
 from .widgets import RecordTable, title_label
 
@@ -144,7 +143,7 @@ class TeamCaseloadDialog(QDialog):
         self.staff_table = RecordTable(
             [
                 ("display_name", self.tr("Staff member"), self._staff_name),
-                ("role", self.tr("Role"), lambda r: label(r["role"])),
+                ("role", self.tr("Role"), lambda r: self._role(r["role"])),
                 ("open_incidents", self.tr("Open"), lambda r: str(r["open_incidents"])),
                 ("followups_due", self.tr("Due in 7 days"), lambda r: str(r.get("followups_due") or 0)),
                 ("followups_overdue", self.tr("Overdue"), lambda r: str(r["followups_overdue"])),
@@ -253,6 +252,14 @@ class TeamCaseloadDialog(QDialog):
 
     # --- loading -----------------------------------------------------------------------------
 
+    def _role(self, role: object) -> str:
+        """The hub's role code as a person reads it (the roles are the app's words)."""
+        if role == "supervisor":
+            return self.tr("Supervisor")
+        if role == "worker":
+            return self.tr("Worker")
+        return label(role)
+
     def refresh(self) -> None:
         self._generation += 1
         generation = self._generation
@@ -278,16 +285,15 @@ class TeamCaseloadDialog(QDialog):
             rows.append(self._unassigned_row(len(unassigned), snap))
         open_total = len(snap.incidents)
         overdue = len(snap.overdue)
-        # Whole phrases for one and for many, so each language can word both (Qt's %n plurals
-        # need a translation file even for English).
+        # Qt's %n plurals: each language words one and many in its .ts (English too).
         parts = [
-            self.tr("%d staff") % len(snap.staff),
-            (self.tr("1 open incident") if open_total == 1 else self.tr("%d open incidents") % open_total),
-            (self.tr("1 follow-up overdue") if overdue == 1 else self.tr("%d follow-ups overdue") % overdue),
-            self.tr("as of %s") % local_text(snap.as_of),
+            self.tr("%n staff", "", len(snap.staff)),
+            self.tr("%n open incident(s)", "", open_total),
+            self.tr("%n follow-up(s) overdue", "", overdue),
+            self.tr("as of %s") % local_when(snap.as_of),
         ]
         if unassigned:
-            parts.insert(2, self.tr("%d unassigned") % len(unassigned))
+            parts.insert(2, self.tr("%n unassigned", "", len(unassigned)))
         self.summary.setText(" · ".join(parts))
         self.staff_table.blockSignals(True)
         self.staff_table.set_rows(rows)

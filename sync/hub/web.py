@@ -43,8 +43,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
+from cvi_desktop import i18n, report
 from cvi_desktop import monthly as review_math
-from cvi_desktop import report
 from cvi_desktop.clock import CHICAGO
 from cvi_desktop.errors import ValidationError as CoreValidationError
 
@@ -62,6 +62,10 @@ MAX_SESSIONS = 1000  # bounded memory: the oldest go first
 MAX_FORM_BYTES = 4096  # a token and a form token; anything longer is not a sign-in
 LOOPBACK = frozenset(("127.0.0.1", "::1", "localhost"))
 CHARTS = ("latency", "coverage", "trend")
+# Language: `?lang=es` (the page's language link, kept in this cookie), else the cookie, else
+# the browser's Accept-Language (q-values respected), else English. Every page, chart, CSV and
+# PDF is made in it from the core's catalog (`cvi_desktop.i18n`).
+LANGUAGE_COOKIE = "cvi_hub_lang"
 PDF_NOTE = ("Shareable figures only: CVI organisations' supervisor-approved response records and "
             "CPD's routed notifications, computed by the same calculation as the organisations' "
             "own monthly review (times in minutes, nearest-rank percentiles, Chicago months).")
@@ -184,7 +188,7 @@ class Reviews:
         return self._cached(("review", month, version),
                             lambda: service.cpd_review(self._db, month, self._clock()))
 
-    def chart(self, month: str, name: str) -> bytes:
+    def chart(self, month: str, name: str, language: str = i18n.DEFAULT) -> bytes:
         version = service.review_version(self._db)
         charts = _charts()
         draw = {"latency": charts.latency_figure, "coverage": charts.coverage_figure,
@@ -192,17 +196,17 @@ class Reviews:
 
         def make() -> bytes:
             review = self.get(month).review
-            with self._draw:
+            with self._draw, i18n.using_language(language):
                 return charts.png(draw(review))
 
-        return self._cached(("chart", month, name, version), make)
+        return self._cached(("chart", month, name, version, language), make)
 
-    def pdf(self, month: str, generated_at: datetime) -> bytes:
+    def pdf(self, month: str, generated_at: datetime, language: str = i18n.DEFAULT) -> bytes:
         review = self.get(month).review
         buffer = io.BytesIO()
         charts = _charts()
-        with self._draw:
-            meta = charts.PdfMeta("Chicago, all CVI organisations", generated_at, PDF_NOTE)
+        with self._draw, i18n.using_language(language):
+            meta = charts.PdfMeta(i18n.t("Chicago, all CVI organisations"), generated_at, i18n.t(PDF_NOTE))
             charts.write_pdf(review, buffer, meta)
         return buffer.getvalue()
 
@@ -233,7 +237,20 @@ def _environment() -> Environment:
     env.globals["label"] = report.label
     env.globals["minutes"] = lambda v: report.minutes(v) or report.NONE
     env.globals["month_title"] = _month_title
+    # The page's words, in the language the request is rendered in (`page`).
+    env.globals["t"] = i18n.t
+    env.globals["tn"] = i18n.tn
+    env.globals["say"] = i18n.message  # a message made in English (an error, a refusal)
     return env
+
+
+def page_language(request: Request) -> str:
+    """The language to answer `request` in: its `?lang=`, else the language cookie, else the
+    browser's Accept-Language (q-values respected), else English."""
+    for chosen in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in i18n.LANGUAGES:
+            return str(chosen)
+    return i18n.accept_language(request.headers.get("accept-language"))
 
 
 def _secure(request: Request) -> bool:
@@ -267,8 +284,16 @@ def router(app: FastAPI, db: Database, failures: FailureLimiter, clock: Callable
     web = APIRouter(prefix=COOKIE_PATH, include_in_schema=False)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        response = templates.TemplateResponse(request, name, context, status_code=status)
+        language = page_language(request)
+        with i18n.using_language(language):  # the template is rendered here, in this language
+            response = templates.TemplateResponse(request, name, {**context, "lang": language},
+                                                  status_code=status)
         response.headers.update(HEADERS)
+        response.headers["Content-Language"] = language
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        if request.query_params.get("lang") in i18n.LANGUAGES:  # the language link: remembered
+            response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, path=COOKIE_PATH,
+                                httponly=True, samesite="strict", secure=_secure(request))
         return response
 
     def current(request: Request) -> Session | None:
@@ -389,7 +414,7 @@ def router(app: FastAPI, db: Database, failures: FailureLimiter, clock: Callable
         names = {r["id"]: r["name"] for r in db.conn().execute("SELECT id, name FROM orgs")}
         return page(
             request, "review.html", review=review, skipped=hub.skipped, session=session,
-            tables=report.tables(review), topics=_charts().sections_for_screen(review),
+            tables=report.tables(review), topics=lambda: _charts().sections_for_screen(review),
             org_names=names, previous=review_math.shift_month(month, -1),
             next=review_math.shift_month(month, 1), charts=CHARTS, this_month=this_month(),
         )
@@ -400,7 +425,8 @@ def router(app: FastAPI, db: Database, failures: FailureLimiter, clock: Callable
             return Response(status_code=401, headers=HEADERS)
         if name not in CHARTS or month_or_404(request, month) is not None:
             return Response(status_code=404, headers=HEADERS)
-        return Response(reviews(app).chart(month, name), media_type="image/png", headers=HEADERS)
+        return Response(reviews(app).chart(month, name, page_language(request)), media_type="image/png",
+                        headers=HEADERS)
 
     def download(body: bytes | str, media: str, filename: str) -> Response:
         return Response(body, media_type=media,
@@ -412,7 +438,9 @@ def router(app: FastAPI, db: Database, failures: FailureLimiter, clock: Callable
             return to_sign_in()
         if (bad := month_or_404(request, month)) is not None:
             return bad
-        return download(report.as_zip(reviews(app).get(month).review), "application/zip",
+        with i18n.using_language(page_language(request)):  # the CSV headers' language
+            body = report.as_zip(reviews(app).get(month).review)
+        return download(body, "application/zip",
                         f"cpd-monthly-review-{month}.zip")
 
     @web.get("/review/{month}/{table}.csv", response_model=None)
@@ -421,7 +449,8 @@ def router(app: FastAPI, db: Database, failures: FailureLimiter, clock: Callable
             return to_sign_in()
         if (bad := month_or_404(request, month)) is not None:
             return bad
-        tables = report.tables(reviews(app).get(month).review)
+        with i18n.using_language(page_language(request)):
+            tables = report.tables(reviews(app).get(month).review)
         if table not in tables:
             return page(request, "refused.html", 404, title="No such table",
                         message="That table is not part of the monthly review.")
@@ -433,7 +462,7 @@ def router(app: FastAPI, db: Database, failures: FailureLimiter, clock: Callable
             return to_sign_in()
         if (bad := month_or_404(request, month)) is not None:
             return bad
-        pdf = reviews(app).pdf(month, clock())
+        pdf = reviews(app).pdf(month, clock(), page_language(request))
         return download(pdf, "application/pdf", f"cpd-monthly-review-{month}.pdf")
 
     return web

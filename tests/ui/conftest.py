@@ -184,3 +184,14 @@ def assert_store_thread_only(probe: Probe, session: Session) -> None:
     assert probe.gui_thread not in probe.threads, "the GUI thread ran SQL"
     assert probe.threads == {session.tasks.store_thread_id}, "SQL ran on a thread other than the writer"
     assert session.tasks.gui_touches == 0
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: object) -> Iterator[None]:
+    """The app's English translator (it holds the English plural forms: "1 record", "3 records"),
+    installed as the launcher installs it; a test that switches language gets English back."""
+    from ui.language import apply_language
+
+    apply_language("en")
+    yield
+    apply_language("en")

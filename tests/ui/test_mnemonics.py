@@ -138,7 +138,11 @@ def check_window(window: QWidget, state: str) -> list[str]:
     return problems
 
 
-def test_no_mnemonic_or_shortcut_clash_in_any_window_or_dialog(make_session, make_window, qtbot):
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_mnemonic_or_shortcut_clash_in_any_window_or_dialog(make_session, make_window, qtbot, lang):
+    from ui.language import apply_language
+
+    apply_language(lang)  # each language has its own letters
     session = make_session()
     ids = session.tasks.store_op(lambda s: seed_incidents(s, 3)).result(30)
     window = make_window(session)
