@@ -7,16 +7,20 @@ is unknown (the hub may have committed it: resend the same keys, it will answer 
 
 TLS verification is always on (a custom CA bundle may be given); plain http is refused except
 to a loopback address, where the reference hub and the tests run. Every request has a timeout
-that fits it (`Timeouts`): short for the small ones, scaled for big pushes and pull pages, and
-the long-poll's own wait plus a margin.
+that fits it (`Timeouts`): short for the small ones, scaled for big pushes and pull pages, the
+long-poll's own wait plus a margin, and for the event stream (`HubClient.events`) a little more
+than the hub's heartbeat, so a connection that has silently died is noticed.
 The bearer token is read from the keyring at each request and never appears in a message.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
-from collections.abc import Mapping, Sequence
+import socket
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +28,12 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from pydantic import BaseModel, RootModel, TypeAdapter, ValidationError
 
 from .backoff import parse_retry_after
 from .credentials import TokenSource
-from .protocol import PULL_PAGE, Health, Me, PullResponse, PushResponse, StaffOut, SyncConfig
+from .protocol import EVENTS_PATH, PULL_PAGE, Health, Me, PullResponse, PushResponse, StaffOut, SyncConfig
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -266,6 +271,13 @@ class Timeouts:
     def for_wait(self, seconds: float) -> float:
         return seconds + self.wait_margin
 
+    def for_stream(self, heartbeat: float | None) -> float:
+        """The event stream's read time-out: a little over the hub's heartbeat (the longest it
+        stays silent), so a connection that died without a word is given up soon after."""
+        if heartbeat is None:
+            return self.for_wait(25.0)
+        return min(self.max_read, heartbeat + max(1.0, heartbeat / 3))
+
 
 class HubClient:
     """Typed calls to the hub. Thread-safe enough for one sync thread plus one live listener:
@@ -282,6 +294,8 @@ class HubClient:
         self.session.trust_env = False  # a proxy from the environment must not see the token
         self.session.headers["User-Agent"] = "cvi-desktop-sync/1"
         self.bytes_sent = 0
+        self._stream_lock = threading.Lock()
+        self._stream: requests.Response | None = None  # the open event stream, for `abort_stream`
 
     def clone(self) -> HubClient:
         """A client with its own connection pool, e.g. for the live listener thread."""
@@ -290,7 +304,26 @@ class HubClient:
         return other
 
     def close(self) -> None:
+        self.abort_stream()
         self.session.close()
+
+    def abort_stream(self) -> None:
+        """End the open event stream now, from any thread: its reader gets `ConnectionCut`.
+
+        Closing the session does not reach a connection that a streamed response has checked
+        out of the pool, and a reader blocked on a silent stream would wait out its read
+        time-out; shutting the socket down wakes it at once."""
+        with self._stream_lock:
+            response = self._stream
+        if response is None:
+            return
+        connection = getattr(response.raw, "connection", None)
+        sock = getattr(connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):
+            response.close()
 
     # --- routes --------------------------------------------------------------------------------
 
@@ -354,6 +387,76 @@ class HubClient:
                                           read_timeout=self.timeouts.for_wait(seconds))
         return page
 
+    def events(self, cursor: str | None, *, limit: int = 500, heartbeat: float | None = None
+               ) -> Iterator[dict[str, Any] | None]:
+        """The hub's event stream (`GET /v1/sync/events`): yields each pull page as it arrives
+        (plain dicts, validated like `pull_page`), and None for each heartbeat, so the caller
+        may look at its stop flag. Resumes after `cursor` (sent as Last-Event-ID). Ends when
+        the hub ends the stream; raises a `SyncError` as the other calls do (a 404 or 405 is a
+        `ProtocolError` with that `status`: a hub without the stream). `heartbeat` is the hub's
+        advertised `heartbeat_seconds`; silence much longer than it is `HubTimeout`."""
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache",
+                   "Accept-Encoding": "identity"}  # each event on its own, never a compressed block
+        token = self._token()
+        if not token:
+            raise SignInNeeded("no hub token on this laptop")
+        headers["Authorization"] = f"Bearer {token}"
+        if cursor:
+            headers["Last-Event-ID"] = cursor
+        try:
+            response = self.session.get(
+                self.base_url + EVENTS_PATH, params={"limit": limit}, headers=headers, stream=True,
+                timeout=(self.timeouts.connect, self.timeouts.for_stream(heartbeat)),
+                verify=self._verify, allow_redirects=False,
+            )
+        except requests.exceptions.RequestException as exc:
+            raise _transport_error(exc) from None
+        try:
+            if response.status_code >= 300:
+                try:
+                    body = response.content
+                except requests.exceptions.RequestException as exc:
+                    raise _transport_error(exc) from None
+                raise classify_status(response.status_code, body.decode("utf-8", "replace"),
+                                      response.headers, self._now())
+            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if kind != "text/event-stream":
+                raise ProtocolError(f"expected an event stream, got {kind or 'no content type'}",
+                                    status=response.status_code)
+            with self._stream_lock:
+                self._stream = response
+            yield from self._read_events(response)
+        finally:
+            with self._stream_lock:
+                if self._stream is response:
+                    self._stream = None
+            response.close()
+
+    def _read_events(self, response: requests.Response) -> Iterator[dict[str, Any] | None]:
+        raw = response.raw
+        # Each chunk as it arrives: a chunked body chunk by chunk, anything else by `read1`
+        # (`read(n)` would wait for n bytes, holding an event back until more come).
+        chunks: Iterator[bytes] = (raw.stream(None, decode_content=False) if raw.chunked
+                                   else iter(lambda: raw.read1(65_536), b""))
+        parser = EventParser()
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+            except (urllib3.exceptions.HTTPError, requests.exceptions.RequestException, OSError,
+                    ValueError) as exc:  # ValueError: urllib3 reading a response closed under it
+                raise _transport_error(exc, streaming=True) from None
+            for event in parser.feed(chunk):
+                if event is None:
+                    yield None
+                    continue
+                try:
+                    yield PULL_PAGE.validate_json(event.data)
+                except ValidationError:
+                    raise GarbledResponse(f"an event of {len(event.data)} bytes that is not a valid "
+                                          "PullResponse") from None
+
     # --- the one mapping -----------------------------------------------------------------------
 
     def _call(self, method: str, path: str, model: type[M] | TypeAdapter[Any], *, auth: bool = True,
@@ -374,23 +477,8 @@ class HubClient:
                 verify=self._verify, allow_redirects=False,
             )
             body = response.content  # read here so a cut mid-body is mapped below
-        except requests.exceptions.SSLError as exc:
-            raise TlsFailure(type(exc).__name__) from None
-        except requests.exceptions.ConnectTimeout:
-            raise HubUnreachable("connection timed out") from None
-        except requests.exceptions.ReadTimeout:
-            raise HubTimeout("no answer") from None
-        except requests.exceptions.ConnectionError as exc:
-            # Refused before anything was sent is safe to retry; anything else may have reached
-            # the hub. Both are transient; the engine treats both as unknown outcomes anyway.
-            if _refused(exc):
-                raise HubUnreachable("connection refused") from None
-            raise ConnectionCut(type(_root(exc)).__name__) from None
-        except (requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as exc:
-            raise ConnectionCut(type(exc).__name__) from None
         except requests.exceptions.RequestException as exc:
-            raise ConnectionCut(type(exc).__name__) from None
+            raise _transport_error(exc) from None
         finally:
             if data is not None:
                 self.bytes_sent += len(data)
@@ -404,6 +492,84 @@ class HubClient:
         except ValidationError:
             name = getattr(model, "__name__", "PullResponse")
             raise GarbledResponse(f"{len(body)} bytes that are not a valid {name}") from None
+
+
+def _transport_error(exc: BaseException, *, streaming: bool = False) -> SyncError:
+    """The error for a request that failed below HTTP (`requests` or, mid-stream, `urllib3`).
+    `streaming`: a read time-out wrapped as a connection error is a silent stream (HubTimeout)."""
+    if isinstance(exc, requests.exceptions.SSLError | urllib3.exceptions.SSLError):
+        return TlsFailure(type(exc).__name__)
+    if isinstance(exc, requests.exceptions.ConnectTimeout | urllib3.exceptions.ConnectTimeoutError):
+        return HubUnreachable("connection timed out")
+    if isinstance(exc, requests.exceptions.ReadTimeout | urllib3.exceptions.ReadTimeoutError):
+        return HubTimeout("no answer")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        # Refused before anything was sent is safe to retry; anything else may have reached
+        # the hub. Both are transient; the engine treats both as unknown outcomes anyway.
+        if _refused(exc):
+            return HubUnreachable("connection refused")
+        root = _root(exc)
+        if streaming and isinstance(root, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+            return HubTimeout("no answer")  # a read time-out mid-stream, as requests wraps it
+        return ConnectionCut(type(root).__name__)
+    return ConnectionCut(type(exc).__name__)
+
+
+# --- the event stream ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServerEvent:
+    """One dispatched server-sent event: its `id:` (the last one seen, per the SSE rules),
+    `event:` type ("message" by default) and its `data:` lines joined by newlines."""
+
+    id: str | None
+    event: str
+    data: bytes
+
+
+class EventParser:
+    """Incremental `text/event-stream` parser (the WHATWG rules the hub's stream needs).
+
+    `feed(bytes)` returns what the bytes completed: a `ServerEvent` for each event, None for
+    each comment line (the hub's `: ping` heartbeat). Lines end with LF or CRLF (a lone CR,
+    which the hub never writes, is not a line end here); a field's value loses one leading
+    space; an event with no `data:` is not dispatched; an `id:` with a NUL is ignored.
+    """
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._data: list[bytes] = []
+        self._event = b""
+        self.last_id: str | None = None
+
+    def feed(self, chunk: bytes) -> list[ServerEvent | None]:
+        self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        out: list[ServerEvent | None] = []
+        for line in lines:
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            if not line:
+                if self._data:
+                    event = self._event.decode("utf-8", "replace") or "message"
+                    out.append(ServerEvent(self.last_id, event, b"\n".join(self._data)))
+                self._data, self._event = [], b""
+                continue
+            if line.startswith(b":"):
+                out.append(None)
+                continue
+            name, _, value = line.partition(b":")
+            if value.startswith(b" "):
+                value = value[1:]
+            if name == b"data":
+                self._data.append(value)
+            elif name == b"id" and b"\0" not in value:
+                self.last_id = value.decode("utf-8", "replace")
+            elif name == b"event":
+                self._event = value
+            # "retry" and unknown fields: nothing to do (reconnecting is the engine's business)
+        return out
 
 
 def _root(exc: BaseException) -> BaseException:

@@ -219,6 +219,16 @@ class Health(BaseModel):
     server_time: str
 
 
+class LiveChannel(StrEnum):
+    """How a laptop can wait for its organisation's changes (`SyncConfig.live_channels`)."""
+
+    SSE = "sse"  # GET /v1/sync/events: server-sent events, one pull page per event
+    LONG_POLL = "long-poll"  # GET /v1/sync/wait
+
+
+EVENTS_PATH = "/v1/sync/events"
+
+
 class SyncConfig(BaseModel):
     protocol: int
     epoch: str
@@ -227,6 +237,18 @@ class SyncConfig(BaseModel):
     max_pull_limit: int
     max_wait_seconds: float
     min_client_version: str
+    # Both optional with defaults, so a hub from before the event stream (which sends neither)
+    # still reads as offering the long-poll only, and an old laptop ignores them.
+    live_channels: list[str] = Field(
+        default_factory=lambda: [LiveChannel.LONG_POLL.value],
+        description='Live channels this hub offers, best first: "sse" (GET /v1/sync/events, '
+        'text/event-stream) and "long-poll" (GET /v1/sync/wait). Unknown names are ignored.',
+    )
+    heartbeat_seconds: float | None = Field(
+        default=None,
+        description="The longest an event stream stays silent: a `: ping` comment comes at "
+        "least this often, so a laptop may treat a longer silence as a dead connection.",
+    )
 
 
 class RecordOut(BaseModel):

@@ -474,22 +474,42 @@ class SyncEngine:
         skipped if another thread moved the cursor meanwhile (the live listener and a pass may
         race). `page` as the hub's model (the live channel) or as `HubClient.pull_page`'s plain
         dicts. Returns how many incidents changed."""
+        return self.apply_page_result(cursor, page).changed
+
+    def apply_page_result(self, cursor: str | None, page: PullResponse | Mapping[str, Any]
+                          ) -> replica.AppliedPage:
+        """`apply_page`, answering what the page did, including whether it was applied at all
+        (`applied` False: the stored cursor was no longer `cursor`). The event stream needs
+        that to notice it has fallen out of step with the stored cursor."""
         if isinstance(page, PullResponse):
             page = page.model_dump(mode="json")
         epoch, new_cursor, changes = page["epoch"], page["cursor"], page["changes"]
-        known_epoch = self.run(replica.known_epoch)
-        if known_epoch is not None and epoch != known_epoch:
-            self._check_epoch(epoch)
+
+        def apply(s: Store) -> replica.AppliedPage:
+            return replica.apply_page(s, cursor, changes, new_cursor,
+                                      during=lambda: crash_point("mid_pull_page"))
+
+        def apply_if_same_epoch(s: Store) -> replica.AppliedPage | None:
+            # The epoch check and the page in one trip to the store's thread: a live page is
+            # on its way to the notification bell.
+            known_epoch = replica.known_epoch(s)
+            if known_epoch is not None and epoch != known_epoch:
+                return None
+            return apply(s)
+
         with self._pull_lock:
-            applied = self.run(lambda s: replica.apply_page(
-                s, cursor, changes, new_cursor, during=lambda: crash_point("mid_pull_page")))
+            applied = self.run(apply_if_same_epoch)
+        if applied is None:
+            self._check_epoch(epoch)  # another epoch: raises HubRestoredMidPass (a pass recovers)
+            with self._pull_lock:
+                applied = self.run(apply)
         for incident_id in applied.new_incidents:
             self.emit(ev.NotificationReceived(incident_id))
         for incident_id, version in applied.updated_incidents:
             self.emit(ev.IncidentUpdated(incident_id, version))
         if applied.team_incidents:
             self.emit(ev.TeamRecordsReceived(tuple(applied.team_incidents)))
-        return applied.changed
+        return applied
 
     def cursor(self) -> str | None:
         return self.run(replica.cursor)

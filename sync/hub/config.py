@@ -28,6 +28,22 @@ class HubConfig:
     max_request_bytes: int = 65_536
     max_pull_limit: int = 500
     max_wait_seconds: float = 30.0
+    # Offer the event stream (`GET /v1/sync/events`)? Off, the route answers 404 and the config
+    # advertises the long-poll only (for a reverse proxy that buffers streamed responses).
+    sse: bool = True
+    # The event stream: a `: ping` comment after this many silent
+    # seconds, so the laptop (whose read time-out is a little longer) notices a dead connection,
+    # and the change log is looked at again then (a safety net for a write nobody woke it for).
+    sse_heartbeat_seconds: float = 15.0
+    # Also look at the change log this often on each open stream even when not woken (None:
+    # at heartbeats only). Only for hub processes whose writes do not reach each other's
+    # `Notifier` (several processes on one database with no LISTEN/NOTIFY bridge); costs a
+    # query per stream per period.
+    sse_recheck_seconds: float | None = None
+    # One stream ends cleanly after this long and the laptop reconnects from where it left off
+    # (Last-Event-ID): it bounds how long one connection holds a token's rights after a
+    # revocation and lets connections move between hub processes. None: 10 x max_wait_seconds.
+    max_stream_seconds: float | None = None
     min_client_version: str = "0.1.0"
     rate_per_second: float = 200.0  # per authenticated token; 0 disables the limiter
     rate_burst: int = 1000
@@ -43,6 +59,10 @@ class HubConfig:
     header_timeout: float = 5.0
     keep_alive_timeout: float = 5.0
     body_timeout: float = 15.0
+
+    def stream_seconds(self) -> float:
+        """How long one event stream lasts before the hub ends it (see `max_stream_seconds`)."""
+        return self.max_stream_seconds if self.max_stream_seconds is not None else 10 * self.max_wait_seconds
 
     def body_limit(self, path: str) -> int:
         """The largest request body accepted on `path` (push has its own, larger limit)."""

@@ -11,8 +11,9 @@ touches.
   `Principal`, or 401 without a valid token, 403 for another role or a deactivated staff
   member, 429 when the token's bucket is empty or the caller's address has failed to sign in
   too often (checked before its token is looked up).
-- Parts: `Db`, `Config`, `Now` (the hub's clock), `Live` (wakes long-polls), `Faults` (the test
-  fault plan), `Limits` (the per-token rate limiter), `ReviewCache` (CPD's monthly reviews).
+- Parts: `Db`, `Config`, `Now` (the hub's clock), `Live` (wakes long-polls and event streams),
+  `Faults` (the test fault plan), `Limits` (the per-token rate limiter), `ReviewCache` (CPD's
+  monthly reviews).
 - `ERROR`/`AUTH` document error bodies on routes; `invalid()` is a 422 in FastAPI's own shape.
 """
 
@@ -33,41 +34,137 @@ from .faults import FaultPlan
 from .service import Principal, authenticate
 
 
+class Watch:
+    """What a waiter waits on (from `Notifier.watch`): set once by a wake, then replaced.
+
+    Not an `asyncio.Event`: `asyncio.wait_for(event.wait(), t)` runs the wait as a task of its
+    own, a loop iteration or two between a wake and the waiter running, on the way to a
+    waiting laptop's bell. Here a wake resolves each waiter's future directly. Loop-only.
+    """
+
+    __slots__ = ("_waiters", "fired")
+
+    def __init__(self) -> None:
+        self._waiters: set[asyncio.Future[bool]] = set()
+        self.fired = False
+
+    def set(self) -> None:
+        self.fired = True
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(True)
+        self._waiters.clear()
+
+    async def wait(self, timeout: float) -> bool:
+        """True once set, False after `timeout` seconds."""
+        if self.fired:
+            return True
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[bool] = loop.create_future()
+        self._waiters.add(waiter)
+        timer = loop.call_later(max(0.0, timeout), _expire, waiter)
+        try:
+            return await waiter
+        finally:
+            timer.cancel()
+            self._waiters.discard(waiter)
+
+
+def _expire(waiter: "asyncio.Future[bool]") -> None:
+    if not waiter.done():
+        waiter.set_result(False)
+
+
 class Notifier:
-    """Wakes long-poll waiters when this process commits a change."""
+    """Wakes the live channels (long-polls, event streams) when a change is committed.
+
+    Waiters are kept per organisation, so a write for one organisation wakes only that
+    organisation's waiting laptops: 1,000 devices of 20 organisations must not all re-query the
+    database on every write. A waiter takes its organisation's `Watch` with `watch()` *before*
+    it checks the database and then awaits it with `wait()`: a wake that lands between the check
+    and the wait has already set that watch, so it is never lost.
+
+    `wake()` (and `bump()`, which wakes everyone) may be called from any thread: from the event
+    loop (a route), from a worker thread, or from a thread that listens for other hub processes'
+    writes (PostgreSQL LISTEN). Watches are touched only on the loop itself.
+    """
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._event: asyncio.Event | None = None
+        # One watch per organisation that has waiters; set and dropped by a wake, so the next
+        # waiter gets a fresh one. `_any` is set by every wake (for `wait()` without a watch).
+        self._watches: dict[str, Watch] = {}
+        self._any = Watch()
         self.closing = False
+        self.wakes = 0  # wakes handled on the loop, for tests and diagnostics
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop, self._event = loop, asyncio.Event()
+        self._loop = loop
+        self._watches, self._any = {}, Watch()
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop | None:
         """The server's event loop once it has started (None before)."""
         return self._loop
 
-    def bump(self) -> None:
+    def wake(self, org_id: str | None = None) -> None:
+        """Wake the waiters of `org_id` (None: everyone's). Thread-safe; never blocks."""
         loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._fire)
-
-    def _fire(self) -> None:
-        event, self._event = self._event, asyncio.Event()
-        if event is not None:
-            event.set()
-
-    async def wait(self, timeout: float) -> None:
-        event = self._event
-        if event is None:
-            await asyncio.sleep(timeout)
+        if loop is None or loop.is_closed():
+            return  # not serving: there is nobody to wake
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            # Already on the loop (a coroutine route): no hop, the bell rings a step sooner.
+            self._fire(org_id)
             return
         try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            pass
+            loop.call_soon_threadsafe(self._fire, org_id)
+        except RuntimeError:
+            pass  # the loop closed between the check and the call (shutdown): nobody waits
+
+    def bump(self) -> None:
+        """Wake every waiter (shutdown, or a write whose organisations are not known)."""
+        self.wake(None)
+
+    def close(self) -> None:
+        """Make every live channel finish: long-polls answer at once, event streams end."""
+        self.closing = True
+        self.wake(None)
+
+    def _fire(self, org_id: str | None) -> None:
+        self.wakes += 1
+        if org_id is None:
+            woken, self._watches = list(self._watches.values()), {}
+        else:
+            one = self._watches.pop(org_id, None)
+            woken = [one] if one is not None else []
+        any_watch, self._any = self._any, Watch()
+        any_watch.set()
+        for watch in woken:
+            watch.set()
+
+    def watch(self, org_id: str) -> Watch:
+        """What the next wake of `org_id` (or of everyone) sets. Call on the loop, before
+        checking for changes; then `wait(timeout, watch)`."""
+        watch = self._watches.get(org_id)
+        if watch is None:
+            watch = self._watches[org_id] = Watch()
+        return watch
+
+    async def wait(self, timeout: float, watch: Watch | None = None) -> bool:
+        """Wait up to `timeout` seconds for `watch` (from `watch()`), or without one for any
+        wake. True if woken, False on time-out."""
+        if self._loop is None:
+            await asyncio.sleep(timeout)
+            return False
+        return await (watch if watch is not None else self._any).wait(timeout)
+
+    def waiting(self) -> int:
+        """How many organisations have a watch outstanding (for tests)."""
+        return len(self._watches)
 
 
 class TokenLimiter(Protocol):
