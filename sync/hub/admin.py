@@ -21,9 +21,12 @@ with the token (so scripts that only make tokens keep working).
 
 from __future__ import annotations
 
+import glob
 import os
 import secrets
+import shutil
 import sqlite3
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,11 +39,13 @@ from cvi_desktop.domain import VALID_DISTRICTS
 from cvi_desktop.fields import MAX_INT
 
 from ..protocol import OrgIn, StaffIn, StaffOut, StaffRole, TokenRole
+from . import db as hubdb
 from . import service
-from .db import SCHEMA_VERSION, Database
+from .db import SCHEMA_VERSION, Database, open_database
+from .dburl import DbKind, parse_db
 from .service import hash_token
 
-DbLike = str | Path | Database
+DbLike = str | Path | Any  # a SQLite path, a postgresql:// URL, or an open database
 
 
 class AdminError(ValueError):
@@ -53,10 +58,10 @@ def _now() -> str:
 
 @contextmanager
 def _open(db: DbLike) -> Iterator[Database]:
-    if isinstance(db, Database):
-        yield db
+    if not isinstance(db, (str, Path)):
+        yield db  # already open (either engine)
         return
-    database = Database(db)
+    database = open_database(db)
     try:
         yield database
     finally:
@@ -82,7 +87,7 @@ def create_org(db: DbLike, org_id: str, name: str, now: Callable[[], str] = _now
     with _open(db) as database, database.write() as conn:
         try:
             conn.execute("INSERT INTO orgs VALUES (?, ?, ?)", (org_id, name, now()))
-        except sqlite3.IntegrityError:
+        except hubdb.INTEGRITY_ERRORS:
             raise AdminError(f"organisation {org_id!r} already exists") from None
 
 
@@ -109,7 +114,7 @@ def add_coverage(db: DbLike, org_id: str, district: str) -> None:
     with _open(db) as database, database.write() as conn:
         if conn.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone() is None:
             raise AdminError(f"no organisation {org_id!r}")
-        conn.execute("INSERT OR IGNORE INTO coverage VALUES (?, ?)", (org_id, district))
+        conn.execute("INSERT INTO coverage VALUES (?, ?) ON CONFLICT DO NOTHING", (org_id, district))
 
 
 def remove_coverage(db: DbLike, org_id: str, district: str) -> None:
@@ -132,7 +137,7 @@ def set_agreement(db: DbLike, org_id: str, share_block: bool) -> None:
         if conn.execute("SELECT 1 FROM orgs WHERE id = ?", (org_id,)).fetchone() is None:
             raise AdminError(f"no organisation {org_id!r}")
         conn.execute(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (f"agreement.share_block.{org_id}", "1" if share_block else "0"),
         )
 
@@ -208,10 +213,10 @@ def create_token_info(
             service.register_staff(conn, org_id, staff, created, update=False)
         cur = conn.execute(
             "INSERT INTO tokens (token_hash, role, org_id, staff_id, label, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (hash_token(token), token_role.value, org_id, staff_id, label, created),
         )
-        token_id = cur.lastrowid
+        token_id = int(cur.fetchone()[0])
     return {
         "id": token_id,
         "role": token_role.value,
@@ -284,6 +289,69 @@ class HubInUse(AdminError):
     """`restore_backup` refused: a hub (or another program) has the database open."""
 
 
+def _pg_url(db: DbLike) -> str | None:
+    """The PostgreSQL URL `db` names, or None for a SQLite hub."""
+    if isinstance(db, str):
+        target = parse_db(db)
+        return target.url if target.kind is DbKind.POSTGRESQL else None
+    url = getattr(db, "url", None)
+    return url if getattr(db, "kind", "sqlite") == "postgresql" else None
+
+
+def pg_tool(name: str) -> str:
+    """pg_dump / pg_restore: on PATH, else the newest /usr/lib/postgresql/*/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
+    if not candidates:
+        raise AdminError(f"{name} not found (install the PostgreSQL client tools, e.g. postgresql-client)")
+    return candidates[0]
+
+
+def _run_tool(args: list[str]) -> None:
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        raise AdminError(f"{Path(args[0]).name}: {last}")
+
+
+def _pg_backup(url: str, dest: Path) -> None:
+    """pg_dump -Fc: one consistent snapshot, safe while hubs serve; written as .partial first."""
+    partial = dest.with_name(dest.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _run_tool([pg_tool("pg_dump"), "-Fc", "--no-owner", "-f", str(partial), "--dbname", url])
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a failed dump leaves nothing that looks like a backup
+        raise
+    os.replace(partial, dest)
+
+
+def _pg_restore(src: Path, url: str) -> str:
+    """pg_restore into an EMPTY database (refused otherwise: no merging two hubs' data), then
+    migrations (the role, grants, policies) and a new epoch."""
+    if not src.is_file():
+        raise AdminError(f"no backup file {src}")
+    from .db_postgres import connect
+
+    probe = connect(url, as_app=False)
+    try:
+        with probe.transaction():
+            tables = probe.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone()[0]
+    finally:
+        probe.close()
+    if tables:
+        raise HubInUse(
+            "the target PostgreSQL database is not empty; restore into a new, empty database "
+            "(createdb), then point the hubs at it"
+        )
+    _run_tool([pg_tool("pg_restore"), "--no-owner", "--exit-on-error", "--dbname", url, str(src)])
+    return bump_epoch(url)
+
+
 def backup(db: DbLike, dest: str | Path) -> None:
     """A consistent copy of the hub file (SQLite online backup), safe while a hub serves it.
 
@@ -292,6 +360,10 @@ def backup(db: DbLike, dest: str | Path) -> None:
     target_path = Path(dest)
     if target_path.exists():
         raise AdminError(f"{target_path} already exists; choose a new backup file name")
+    url = _pg_url(db)
+    if url is not None:
+        _pg_backup(url, target_path)
+        return
     if not isinstance(db, Database) and not Path(db).is_file():
         raise AdminError(f"no hub database {db}")
     partial = target_path.with_name(target_path.name + ".partial")
@@ -327,7 +399,7 @@ def _check_backup(src: Path) -> None:
                          f"hub knows {SCHEMA_VERSION}); restore it with that version")
 
 
-def restore_backup(src: str | Path, db: str | Path) -> str:
+def restore_backup(src: str | Path, db: str | Path) -> str:  # noqa: C901 - two engines
     """What `cvi-hub restore` does: replace the hub file `db` with the backup `src` and give it a
     new epoch, in one step; returns the new epoch.
 
@@ -336,6 +408,9 @@ def restore_backup(src: str | Path, db: str | Path) -> str:
     ahead). Refuses while a hub, or any other program, has `db` open: the whole restore runs under
     SQLite's exclusive lock, which cannot be had while another connection is open on the file,
     and which no server can break into between the copy and the epoch change."""
+    url = _pg_url(db)
+    if url is not None:
+        return _pg_restore(Path(src), url)
     src_path, db_path = Path(src), Path(db)
     _check_backup(src_path)
     if db_path.resolve() == src_path.resolve():

@@ -32,7 +32,6 @@ import asyncio
 import json
 import logging
 import math
-import sqlite3
 import threading
 import time
 import uuid
@@ -54,8 +53,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import protocol as p
 from . import routes_admin, routes_cpd, routes_org, routes_sync, routes_test, service, web
 from .config import Clock, HubConfig, Ticks, utc_now
-from .db import Database
-from .dburl import sqlite_file
+from .db import BUSY_ERRORS, open_database
 from .deps import Notifier
 from .faults import FaultPlan
 
@@ -351,14 +349,14 @@ def create_app(
     ticks: Ticks = time.monotonic,
 ) -> FastAPI:
     """Build the hub app on `db_path` (created if missing): a file path, or a `--db` value that
-    `dburl.parse_db` reads as one (a PostgreSQL URL is refused with `dburl.NotBuilt`).
+    `dburl.parse_db` reads (a SQLite path or a postgresql:// URL).
 
     `test_hooks` exposes /v1/test/* to admin tokens (tests only); `ticks` is the rate limits'
     monotonic clock.
     """
     cfg = config or HubConfig()
     plan = faults or FaultPlan()
-    db = Database(sqlite_file(db_path))
+    db = open_database(db_path)  # a SQLite path or a postgresql:// URL (dburl.parse_db)
     limiter = RateLimiter(cfg.rate_per_second, cfg.rate_burst, ticks)
     auth_limiter = AuthFailureLimiter(
         cfg.auth_fail_per_second, cfg.auth_fail_burst, cfg.auth_fail_addresses, ticks
@@ -368,6 +366,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         notifier.attach(asyncio.get_running_loop())
+        # PostgreSQL: other hub processes' commits wake this one's waiters (LISTEN/NOTIFY);
+        # SQLite returns False and the 0.25 s poll below stays the only cross-process path.
+        db.listen(notifier.wake)
         yield
         db.close()
 
@@ -420,10 +421,12 @@ def create_app(
         body = {"detail": f"cursor gone: {exc}; pull again without a cursor", "code": exc.code}
         return JSONResponse(body, status_code=410)
 
-    @app.exception_handler(sqlite3.OperationalError)
-    async def busy(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+    async def busy(_: Request, exc: Exception) -> JSONResponse:
         # Locked or full database: nothing was committed, the client should retry later.
         return JSONResponse({"detail": "hub storage busy"}, status_code=503, headers={"Retry-After": "2"})
+
+    for busy_error in BUSY_ERRORS:  # either engine's "locked / timed out / went away"
+        app.add_exception_handler(busy_error, busy)
 
     # The routers: each route reads the parts it uses from app.state (sync.hub.deps). The order
     # is the OpenAPI file's order of paths.

@@ -44,8 +44,8 @@ from cvi_desktop.fields import MAX_INT
 from ..protocol import Notification
 from . import admin, service
 from .config import HubConfig, utc_now
-from .db import Database, SchemaTooNew
-from .dburl import DbError, sqlite_file
+from .db import BUSY_ERRORS, SchemaTooNew, open_database
+from .dburl import DbError, DbKind, parse_db, redact
 
 DB_HELP = "the hub's SQLite file (created if missing); postgresql:// URLs are not supported yet"
 
@@ -73,8 +73,10 @@ def _serve(args: argparse.Namespace) -> int:
     # Hold one connection open (and used) for as long as we serve: an open connection is what
     # `cvi-hub restore` detects to refuse replacing the file under a running hub, and the
     # server's own connections only open with its first request.
-    in_use = sqlite3.connect(str(args.db))
-    in_use.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+    in_use = None
+    if isinstance(args.db, Path):  # PostgreSQL: restore refuses a non-empty database instead
+        in_use = sqlite3.connect(str(args.db))
+        in_use.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         threading.Thread(target=hub.stop, daemon=True).start()
@@ -88,7 +90,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         hub.serve_forever(ready)
     finally:
-        in_use.close()
+        if in_use is not None:
+            in_use.close()
     return 0
 
 
@@ -112,7 +115,7 @@ def _notify(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         print(f"cvi-hub: not a valid notification: {_one_line(exc)}", file=sys.stderr)
         return 2
-    database = Database(args.db)
+    database = open_database(args.db)
     try:
         if args.correct:
             data = json.loads(text)
@@ -220,7 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "db", None) is not None:
             # Every command, before anything is opened or created: a URL never becomes a file.
-            args.db = sqlite_file(args.db)
+            # A SQLite Path, or the PostgreSQL URL as given (admin.* and HubServer take both).
+            target = parse_db(args.db)
+            args.db = target.path if target.kind is DbKind.SQLITE else target.url
         match (args.command, getattr(args, "action", None)):
             case ("serve", _):
                 return _serve(args)
@@ -282,9 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (admin.AdminError, SchemaTooNew, DbError) as exc:
         print(f"cvi-hub: {exc}", file=sys.stderr)
         return 2
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, *BUSY_ERRORS) as exc:
         db = getattr(args, "db", None)
-        print(f"cvi-hub: cannot use hub file {str(db) if db is not None else None!r}: {exc}", file=sys.stderr)
+        shown = redact(db) if isinstance(db, str) else str(db) if db is not None else None
+        reason = " ".join(str(exc).split())  # libpq's messages span lines; an admin reads one
+        what = "hub database" if isinstance(db, str) else "hub file"
+        print(f"cvi-hub: cannot use {what} {shown!r}: {reason}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as exc:
         # `serve` and `openapi` need the server stack, the `hub` extra; the admin commands do not.

@@ -25,93 +25,57 @@ Tables:
   serialised here; a database with concurrent writers must hold a per-organisation lock to
   COMMIT while assigning it (see `service._log_change`).
 
-Schema versions (`meta.schema_version`): a new file gets the current SCHEMA; an older file is
-upgraded in place by the explicit steps in `_UPGRADES`, all in one transaction, so a file is
-either wholly old or wholly new. `CREATE TABLE IF NOT EXISTS` alone would never add a column.
+Schema and migrations live in `migrations.py` (both engines); the PostgreSQL engine in
+`db_postgres.py`. `open_database(target)` opens either from a path or a postgresql:// URL; both
+have the same API (`write(org=None)`, `read(org=None)`, `conn()`, `meta`, `epoch`, `listen`,
+`close`, `kind`, `target`, `IntegrityError`/`BusyError`). SQLite ignores `org` (one process,
+one file: its isolation is the service's WHERE filters).
+
+Engine-specific parts of the hub's rules are the module functions below (`feed_lock`,
+`next_org_seq`, `notify_change`, `json_text`), each a no-op or the SQLite spelling for a
+sqlite3 connection.
 """
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-SCHEMA_VERSION = 3
-
-_STAFF_TABLE = """
-CREATE TABLE IF NOT EXISTS staff (
-    org_id TEXT NOT NULL REFERENCES orgs(id),
-    id TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('worker', 'supervisor')),
-    active INTEGER NOT NULL DEFAULT 1,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (org_id, id)
+from . import dburl
+from .migrations import (  # re-exported: tests and tools reach the SQLite steps through db
+    _UPGRADES,
+    SCHEMA_VERSION,
+    SQLITE_SCHEMA,
+    SchemaTooNew,
+    _upgrade_1_to_2,
+    _upgrade_2_to_3,
+    run_sqlite,
 )
-"""
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS orgs (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS coverage (
-    org_id TEXT NOT NULL REFERENCES orgs(id), district TEXT NOT NULL,
-    PRIMARY KEY (org_id, district)
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    id INTEGER PRIMARY KEY,
-    token_hash TEXT NOT NULL UNIQUE,
-    role TEXT NOT NULL,
-    org_id TEXT REFERENCES orgs(id),
-    staff_id TEXT,
-    label TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    revoked_at TEXT,
-    last_seen_at TEXT
-);
-{staff};
-CREATE TABLE IF NOT EXISTS notifications (
-    id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL,
-    PRIMARY KEY (id, version)
-);
-CREATE TABLE IF NOT EXISTS routes (
-    notification_id TEXT NOT NULL, org_id TEXT NOT NULL, routed_at TEXT NOT NULL,
-    PRIMARY KEY (notification_id, org_id)
-);
-CREATE TABLE IF NOT EXISTS records (
-    rowid INTEGER PRIMARY KEY,
-    org_id TEXT NOT NULL,
-    audience TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    id TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    base_version INTEGER,
-    sha256 TEXT NOT NULL,
-    data TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    token_id INTEGER,
-    flag TEXT,
-    server_received_at TEXT NOT NULL,
-    author TEXT,
-    UNIQUE (org_id, audience, kind, id, version)
-);
-CREATE INDEX IF NOT EXISTS records_cpd ON records (audience, rowid);
-CREATE INDEX IF NOT EXISTS records_id ON records (id, kind, audience);
-CREATE TABLE IF NOT EXISTS changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    org_id TEXT NOT NULL,
-    record_rowid INTEGER NOT NULL REFERENCES records(rowid),
-    created_at TEXT NOT NULL,
-    org_seq INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS changes_org ON changes (org_id, seq);
-CREATE UNIQUE INDEX IF NOT EXISTS changes_org_seq ON changes (org_id, org_seq);
-""".replace("{staff}", _STAFF_TABLE)
+__all__ = [
+    "BUSY_ERRORS", "INTEGRITY_ERRORS", "SCHEMA", "SCHEMA_VERSION", "Database", "SchemaTooNew",
+    "_UPGRADES", "_upgrade_1_to_2", "_upgrade_2_to_3", "open_database",
+]
+
+SCHEMA = SQLITE_SCHEMA
+
+
+def _engine_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    integrity: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
+    busy: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
+    try:
+        from . import db_postgres
+    except ImportError:  # psycopg is in the [hub] extra; a SQLite-only install may lack it
+        return integrity, busy
+    return integrity + db_postgres.INTEGRITY_ERRORS, busy + db_postgres.BUSY_ERRORS
+
+
+# Engine-neutral names for what callers catch: a constraint violation / "busy, retry".
+INTEGRITY_ERRORS, BUSY_ERRORS = _engine_errors()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -129,8 +93,13 @@ def _connect(path: Path) -> sqlite3.Connection:
 class Database:
     """Thread-local connections to one hub file. Safe to share across threads."""
 
+    kind = "sqlite"
+    IntegrityError = (sqlite3.IntegrityError,)
+    BusyError = (sqlite3.OperationalError,)
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.target = str(self.path)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -146,19 +115,28 @@ class Database:
         return conn
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; commits on success (durably: synchronous=FULL)."""
+    def write(
+        self, org: str | None = None, busy_timeout: float | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """One write transaction; commits on success (durably: synchronous=FULL). `busy_timeout`
+        (seconds): give up sooner than 30 s waiting for the write lock."""
         conn = self.conn()
-        conn.execute("BEGIN IMMEDIATE")
+        if busy_timeout is not None:
+            conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            if busy_timeout is not None:
+                conn.execute("PRAGMA busy_timeout=30000")
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self, org: str | None = None) -> Iterator[sqlite3.Connection]:
         """A consistent snapshot for several SELECTs."""
         conn = self.conn()
         conn.execute("BEGIN")
@@ -176,6 +154,10 @@ class Database:
         assert value is not None
         return value
 
+    def listen(self, callback: Callable[[str | None], None]) -> bool:
+        """No cross-process notifications on SQLite: the app keeps polling (returns False)."""
+        return False
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -187,91 +169,63 @@ class Database:
         self._local = threading.local()
 
 
-def _upgrade_1_to_2(conn: sqlite3.Connection) -> None:
-    """Staff list, token last-seen times and record authors, for a file made by schema 1."""
-    conn.execute("ALTER TABLE tokens ADD COLUMN last_seen_at TEXT")
-    conn.execute("ALTER TABLE records ADD COLUMN author TEXT")
-    conn.execute(_STAFF_TABLE)
-    # Everyone who already has a token becomes an active staff member, so existing laptops keep
-    # syncing and their ids stay valid assignees. Revoked tokens count too: a lost laptop is not
-    # a person who left.
-    conn.execute(
-        "INSERT OR IGNORE INTO staff (org_id, id, display_name, role, active, created_at)"
-        " SELECT org_id, staff_id, staff_id,"
-        " CASE WHEN MAX(role = 'supervisor') THEN 'supervisor' ELSE 'worker' END, 1, MIN(created_at)"
-        " FROM tokens WHERE role IN ('staff', 'supervisor') AND org_id IS NOT NULL AND staff_id IS NOT NULL"
-        " GROUP BY org_id, staff_id"
-    )
-    # The author of an old device record is knowable: it is the staff id of the token that sent it.
-    conn.execute(
-        "UPDATE records SET author = (SELECT staff_id FROM tokens WHERE tokens.id = records.token_id)"
-        " WHERE origin = 'device' AND token_id IS NOT NULL"
-    )
-
-
-def _upgrade_2_to_3(conn: sqlite3.Connection) -> None:
-    """Per-organisation change positions, for a file made by schema 2 (cursors carried the
-    hub-wide seq, which let one organisation watch another's write volume)."""
-    # SQLite adds a NOT NULL column only with a default; every existing row is numbered next.
-    conn.execute("ALTER TABLE changes ADD COLUMN org_seq INTEGER NOT NULL DEFAULT 0")
-    # Each organisation's changes numbered 1, 2, 3 ... in the order the hub committed them, so
-    # its position in the new numbering says exactly what the old hub-wide seq said for it.
-    conn.execute(
-        "UPDATE changes SET org_seq = numbered.n FROM (SELECT seq,"
-        " ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY seq) AS n FROM changes) AS numbered"
-        " WHERE numbered.seq = changes.seq"
-    )
-    # Laptops still hold old-style cursors (a hub-wide seq). They stay usable -- translated to
-    # the caller's own position -- but only up to what the file held at the upgrade: anything
-    # beyond was never issued by this hub (a restore from backup), answered as cursor_ahead.
-    conn.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('legacy_cursor_top',"
-        " (SELECT CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM changes))"
-    )
-
-
-# from-version -> the step that brings a file to from-version + 1
-_UPGRADES = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
-
-
-class SchemaTooNew(RuntimeError):
-    """The file was written by a newer hub; refusing beats silently misreading it."""
-
-
-def _schema_version(conn: sqlite3.Connection) -> int | None:
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
-        return None
-    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return None if row is None else int(row[0])
-
-
 def init_db(path: Path) -> None:
     """Create the schema and the epoch if the file is new, upgrade an older file; else a no-op."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = _connect(path)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            version = _schema_version(conn)
-            if version is not None and version > SCHEMA_VERSION:
-                raise SchemaTooNew(f"hub file schema {version} is newer than this hub ({SCHEMA_VERSION})")
-            while version is not None and version < SCHEMA_VERSION:
-                _UPGRADES[version](conn)
-                version += 1
-                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('epoch', ?)", (uuid.uuid4().hex,))
-            conn.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('cursor_generation', '0')")
-            # The secret that authenticates pull cursors (new files and upgraded ones alike).
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('cursor_key', ?)", (secrets.token_hex(32),))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        run_sqlite(conn)
     finally:
         conn.close()
+
+
+def open_database(target: str | Path | dburl.DbTarget) -> Any:
+    """The hub database `target` names: a SQLite path or a postgresql:// URL (`dburl.parse_db`;
+    `dburl.BadDb` for anything else). Both engines have the same API."""
+    parsed = dburl.parse_db(target)
+    if parsed.kind is dburl.DbKind.POSTGRESQL:
+        from .db_postgres import PgDatabase
+
+        assert parsed.url is not None
+        return PgDatabase(parsed.url)
+    assert parsed.path is not None
+    return Database(parsed.path)
+
+
+# --- the engine-specific parts of the hub's rules ---------------------------------------------
+
+
+def is_postgres(conn: Any) -> bool:
+    return getattr(conn, "kind", None) == "postgresql"
+
+
+def json_text(conn: Any, column: str, path: str) -> str:
+    """SQL for the text at `path` ("a.b") of the JSON stored in `column` (stored as TEXT on both
+    engines, so the hash of the exact stored text is unchanged)."""
+    if is_postgres(conn):
+        return f"({column}::jsonb #>> '{{{path.replace('.', ',')}}}')"
+    return f"json_extract({column}, '$.{path}')"
+
+
+def next_org_seq(conn: Any, org: str) -> int:
+    """The organisation's next change position. SQLite: MAX + 1 (writers are serialised by
+    BEGIN IMMEDIATE). PostgreSQL: a counter row whose lock is held to COMMIT."""
+    if is_postgres(conn):
+        return int(conn.next_org_seq(org))
+    row = conn.execute(
+        "SELECT COALESCE(MAX(org_seq), 0) + 1 FROM changes WHERE org_id = ?", (org,)
+    ).fetchone()
+    return int(row[0])
+
+
+def feed_lock(conn: Any) -> None:
+    """Before inserting into a hub-wide rowid feed (records, notifications, routes): on
+    PostgreSQL serialise such writers to COMMIT, so rowids are handed out in commit order."""
+    if is_postgres(conn):
+        conn.feed_lock()
+
+
+def notify_change(conn: Any, org: str) -> None:
+    """Wake other hub processes on commit (PostgreSQL NOTIFY; SQLite processes poll)."""
+    if is_postgres(conn):
+        conn.notify_change(org)

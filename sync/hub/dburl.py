@@ -44,7 +44,7 @@ class BadDb(DbError):
 
 
 class NotBuilt(DbError):
-    """A PostgreSQL URL: recognised, but this hub has no PostgreSQL engine yet."""
+    """A PostgreSQL URL where only a SQLite file will do (`sqlite_path`)."""
 
 
 class DbKind(StrEnum):
@@ -73,10 +73,7 @@ class DbTarget:
     def sqlite_path(self) -> Path:
         """The SQLite file, or NotBuilt: the one place a PostgreSQL target is turned away."""
         if self.kind is DbKind.POSTGRESQL or self.path is None:
-            raise NotBuilt(
-                "PostgreSQL support is not built yet: this hub stores its data in one SQLite file; "
-                "give --db a file path for now"
-            )
+            raise NotBuilt("this command works on a SQLite hub file only; give --db a file path")
         return self.path
 
 

@@ -20,6 +20,7 @@ touches.
 # No `from __future__ import annotations`: FastAPI reads these aliases' metadata at runtime.
 import asyncio
 import math
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any, Protocol
 
@@ -42,11 +43,18 @@ class Watch:
     waiting laptop's bell. Here a wake resolves each waiter's future directly. Loop-only.
     """
 
-    __slots__ = ("_waiters", "fired")
+    __slots__ = ("_waiters", "fired", "pages", "pages_lock")
 
     def __init__(self) -> None:
         self._waiters: set[asyncio.Future[bool]] = set()
         self.fired = False
+        # Pages read while this watch was unfired, shared by every stream of the organisation
+        # holding it (see routes_sync._event_pages): a page after a position holds every change
+        # committed before the watch fires, so one read serves the organisation's 50 laptops on
+        # this process instead of 50 reads. A change committed meanwhile fires the watch, and
+        # its holders read again. Worker threads fill it, one at a time per watch.
+        self.pages: dict[Any, Any] = {}
+        self.pages_lock = threading.Lock()
 
     def set(self) -> None:
         self.fired = True

@@ -36,8 +36,16 @@ def post_notification(
         raise HTTPException(409, "notification exists with other content; PUT a correction") from None
     if result.status is p.NotificationStatus.UNCHANGED:
         response.status_code = 200
-    notifier.bump()
+    else:
+        _wake_routed(db, notifier, body.id)
     return result
+
+
+def _wake_routed(db: Db, notifier: Live, notification_id: str) -> None:
+    # Only the organisations it was routed to: waking every organisation's laptops on this
+    # process made each of them read the database for nothing (bench/hub_bench.py).
+    for org in service.routed_orgs(db, notification_id):
+        notifier.wake(org)
 
 
 @router.put(
@@ -58,7 +66,7 @@ def correct_notification(
     result = service.correct_notification(db, notification_id, body, clock())
     if result is None:
         raise HTTPException(404, "not found")
-    notifier.bump()
+    _wake_routed(db, notifier, notification_id)
     return result
 
 

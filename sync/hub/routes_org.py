@@ -45,7 +45,7 @@ def assign(
         )
     if out is None:
         raise HTTPException(404, "not found")
-    notifier.bump()
+    notifier.wake(principal.org_id)  # an assignment is one organisation's write
     return out
 
 

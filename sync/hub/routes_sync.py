@@ -32,7 +32,7 @@ from . import service
 from .bodies import load_push_body
 from .config import Clock, HubConfig
 from .db import Database
-from .deps import AUTH, ERROR, Config, Db, Faults, Live, Notifier, Now, Org
+from .deps import AUTH, ERROR, Config, Db, Faults, Live, Notifier, Now, Org, Watch
 from .service import Principal
 
 router = APIRouter()
@@ -274,7 +274,16 @@ async def _event_pages(
     ends_at = time.monotonic() + cfg.stream_seconds()
     next_beat = time.monotonic() + heartbeat
 
-    def next_page(position: str | None, at: int, known_changed: bool, touch: bool
+    def read_page(position: str | None, at: int) -> tuple[bytes, str, int, bool] | None:
+        page = service.pull(db, principal, position, limit)
+        if not page.changes:
+            return None
+        body = page.model_dump_json().encode("utf-8")
+        frame = b"id: " + page.cursor.encode("ascii") + b"\ndata: " + body + b"\n\n"
+        # Positions are the organisation's own and gap-free (see service.pull).
+        return frame, page.cursor, at + len(page.changes), page.has_more
+
+    def next_page(position: str | None, at: int, known_changed: bool, touch: bool, watch: Watch
                   ) -> tuple[bytes, str, int, bool] | None:
         # Check (only when not woken for it), read and serialise in one trip to a thread: on a
         # wake-up each extra hop is a scheduling delay on the way to a waiting laptop's bell.
@@ -287,13 +296,13 @@ async def _event_pages(
         now = service.authenticate(db, token)
         if now is None or not now.active or now.token_id != principal.token_id:
             raise _SignedOut()
-        page = service.pull(db, principal, position, limit)
-        if not page.changes:
-            return None
-        body = page.model_dump_json().encode("utf-8")
-        frame = b"id: " + page.cursor.encode("ascii") + b"\ndata: " + body + b"\n\n"
-        # Positions are the organisation's own and gap-free (see service.pull).
-        return frame, page.cursor, at + len(page.changes), page.has_more
+        # One read per page per wake for the whole organisation on this process (Watch.pages):
+        # a page depends only on the organisation and the position, never on who asks.
+        with watch.pages_lock:
+            key = (position, at)
+            if key not in watch.pages:
+                watch.pages[key] = read_page(position, at)
+            return watch.pages[key]  # type: ignore[no-any-return]
 
     # A comment first: the client knows at once that the stream is open (nothing else may
     # come for a heartbeat), and a proxy that buffers the start of a response shows itself.
@@ -304,7 +313,7 @@ async def _event_pages(
         woken = notifier.watch(org)  # before the check: a wake during it is not missed
         if check:
             try:
-                found = await anyio.to_thread.run_sync(next_page, cursor, seq, woken_for_it, touch)
+                found = await anyio.to_thread.run_sync(next_page, cursor, seq, woken_for_it, touch, woken)
                 touch = False
             except service.CursorGone:
                 return  # a restore or expired cursors: the reconnect is answered 410

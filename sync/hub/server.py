@@ -120,11 +120,12 @@ class HubServer:
         ticks: Ticks = time.monotonic,
     ) -> None:
         """`db_path` is what `cvi-hub serve --db` takes (`dburl.parse_db`): a SQLite file, or a
-        PostgreSQL URL, refused with `dburl.NotBuilt` until the hub has that engine. `clock` is
+        PostgreSQL URL. `clock` is
         the hub's notion of now (receipt times), `ticks` the rate limits' clock; `test_hooks`
         exposes /v1/test/* (admin token only; never on by default)."""
         self.target = parse_db(db_path)
-        self.db_path = self.target.sqlite_path()  # NotBuilt before anything is bound or created
+        # The SQLite file, or the PostgreSQL URL as given: what admin.* and create_app take.
+        self.db_path: Path | str = self.target.path if self.target.path is not None else str(self.target.url)
         self.host = host
         self.config = config or HubConfig()
         self.faults = FaultPlan()

@@ -88,6 +88,7 @@ from ..protocol import (
     TrendMonth,
     cpd_data_model,
 )
+from . import db as hubdb
 from .bodies import TOO_DEEP
 from .db import Database
 
@@ -223,15 +224,11 @@ def touch(db: Database, principal: Principal, now: datetime) -> None:
     """Note a successful pull/wait. Best effort: never makes a read wait long for the write lock."""
     if _seen_recently(principal, iso(now), iso(now - SEEN_EVERY)):
         return
-    conn = db.conn()
-    conn.execute("PRAGMA busy_timeout=250")
     try:
-        with db.write() as write:
+        with db.write(org=principal.org_id, busy_timeout=0.25) as write:
             _touch(write, principal, now)
-    except sqlite3.OperationalError:
+    except hubdb.BUSY_ERRORS:
         pass  # busy or full: the next sync call tries again
-    finally:
-        conn.execute("PRAGMA busy_timeout=30000")
 
 
 def me(db: Database, principal: Principal) -> Me:
@@ -288,7 +285,7 @@ def list_staff(db: Database, org_id: str) -> list[StaffOut]:
     with db.read() as conn:
         if not _org_exists(conn, org_id):
             raise UnknownOrg(org_id)
-        rows = conn.execute(_STAFF_SELECT + " ORDER BY s.display_name COLLATE NOCASE, s.id", (org_id,))
+        rows = conn.execute(_STAFF_SELECT + " ORDER BY LOWER(s.display_name), s.id", (org_id,))
         return [_staff_out(r) for r in rows.fetchall()]
 
 
@@ -428,7 +425,7 @@ def _current(
 ) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT * FROM records WHERE org_id = ? AND audience = ? AND kind = ? AND id = ?"
-        " AND version IS NOT ? ORDER BY version DESC LIMIT 1",
+        " AND version IS DISTINCT FROM ? ORDER BY version DESC LIMIT 1",
         (org, audience, kind, record_id, exclude_version),
     ).fetchone()
 
@@ -451,7 +448,7 @@ def push(db: Database, principal: Principal, records: Sequence[Any], now: dateti
     assert principal.org_id is not None
     stamp = iso(now)
     results: list[PushResult] = []
-    with db.write() as conn:
+    with db.write(org=principal.org_id) as conn:
         for index, raw in enumerate(records):
             conn.execute("SAVEPOINT rec")
             try:
@@ -513,10 +510,11 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
         return rejected(RejectReason.INVALID, [unbound])
 
     audience, kind = rec.audience.value, rec.kind.value
+    hubdb.feed_lock(conn)  # records.rowid is a feed CPD pages through: commit order on PG
     cur = conn.execute(
         "INSERT INTO records (org_id, audience, kind, id, version, base_version, sha256, data, origin,"
         " token_id, server_received_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'device', ?, ?, ?)"
-        " ON CONFLICT (org_id, audience, kind, id, version) DO NOTHING",
+        " ON CONFLICT (org_id, audience, kind, id, version) DO NOTHING RETURNING rowid",
         (
             org,
             audience,
@@ -531,7 +529,8 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
             principal.staff_id,
         ),
     )
-    if cur.rowcount == 0:
+    inserted = cur.fetchone()
+    if inserted is None:
         existing = conn.execute(
             "SELECT * FROM records WHERE org_id = ? AND audience = ? AND kind = ? AND id = ? AND version = ?",
             (org, audience, kind, rec.id, rec.version),
@@ -555,7 +554,7 @@ def _push_one(conn: sqlite3.Connection, principal: Principal, index: int, raw: A
                 current=json.loads(latest["data"]),
             )
         return rejected(RejectReason.KEY_REUSE, current_version=latest["version"])
-    rowid = cur.lastrowid
+    rowid = int(inserted[0])
 
     if rec.kind in _AUTHORED_KINDS and rec.version > 1 and not _may_correct(conn, principal, rec):
         return rejected(
@@ -649,11 +648,14 @@ def _log_change(conn: sqlite3.Connection, org: str, record_rowid: int, stamp: st
     FOR UPDATE`), or a reader could see position N+1 before N committed and skip N for good.
     The unique index (org_id, org_seq) turns any such mistake into an error, never a gap.
     """
+    # Called last in each record's work, so PostgreSQL's per-organisation counter lock
+    # (hubdb.next_org_seq) is taken as late as possible and held only to COMMIT.
+    org_seq = hubdb.next_org_seq(conn, org)
     conn.execute(
-        "INSERT INTO changes (org_id, org_seq, record_rowid, created_at) VALUES"
-        " (?, (SELECT COALESCE(MAX(org_seq), 0) + 1 FROM changes WHERE org_id = ?), ?, ?)",
-        (org, org, record_rowid, stamp),
+        "INSERT INTO changes (org_id, org_seq, record_rowid, created_at) VALUES (?, ?, ?, ?)",
+        (org, org_seq, record_rowid, stamp),
     )
+    hubdb.notify_change(conn, org)
 
 
 def _newer_by_another(conn: sqlite3.Connection, principal: Principal, rec: PushRecord, base: int) -> bool:
@@ -671,7 +673,7 @@ def _newer_by_another(conn: sqlite3.Connection, principal: Principal, rec: PushR
     another writer's: a visible conflict, answered by an Edit, never a silent overwrite.)"""
     found = conn.execute(
         "SELECT 1 FROM records WHERE org_id = ? AND audience = ? AND kind = ? AND id = ? AND version > ?"
-        " AND version != ? AND (origin != 'device' OR token_id IS NOT ?) LIMIT 1",
+        " AND version != ? AND (origin != 'device' OR token_id IS DISTINCT FROM ?) LIMIT 1",
         (principal.org_id, rec.audience.value, rec.kind.value, rec.id, base, rec.version, principal.token_id),
     ).fetchone()
     return found is not None
@@ -892,7 +894,7 @@ def pull(db: Database, principal: Principal, cursor: str | None, limit: int) -> 
     """A page of the caller's organisation's changes after `cursor`, and the cursor after it."""
     org = principal.org_id
     assert org is not None
-    with db.read() as conn:
+    with db.read(org=org) as conn:
         seq = decode_cursor(db, cursor, org)
         rows = conn.execute(
             "SELECT c.org_seq, r.* FROM changes c JOIN records r ON r.rowid = c.record_rowid"
@@ -932,9 +934,10 @@ def _hub_write(
     version = 1 if latest is None else latest["version"] + 1
     data = {**data, "version": version}
     sha = envelope_hash("incident", record_id, version, "org", data)
+    hubdb.feed_lock(conn)  # records.rowid is a feed CPD pages through: commit order on PG
     cur = conn.execute(
         "INSERT INTO records (org_id, audience, kind, id, version, base_version, sha256, data, origin,"
-        " server_received_at) VALUES (?, 'org', 'incident', ?, ?, ?, ?, ?, 'hub', ?)",
+        " server_received_at) VALUES (?, 'org', 'incident', ?, ?, ?, ?, ?, 'hub', ?) RETURNING rowid",
         (
             org,
             record_id,
@@ -945,8 +948,7 @@ def _hub_write(
             stamp,
         ),
     )
-    assert cur.lastrowid is not None
-    _log_change(conn, org, cur.lastrowid, stamp)
+    _log_change(conn, org, int(cur.fetchone()[0]), stamp)
     return RecordOut(
         audience=Audience.ORG,
         kind=RecordKind.INCIDENT,
@@ -1015,6 +1017,7 @@ def _route_new(conn: sqlite3.Connection, facts: dict[str, Any], stamp: str, skip
             # would overwrite it with CPD's facts; the org keeps its incident, and CPD's figures
             # count only the organisations the notification did reach.
             continue
+        hubdb.feed_lock(conn)
         conn.execute("INSERT INTO routes VALUES (?, ?, ?)", (facts["id"], org, stamp))
         _hub_write(
             conn,
@@ -1025,6 +1028,15 @@ def _route_new(conn: sqlite3.Connection, facts: dict[str, Any], stamp: str, skip
         )
         count += 1
     return count
+
+
+def routed_orgs(db: Database, notification_id: str) -> list[str]:
+    """The organisations a notification has been routed to (whose laptops a post wakes)."""
+    with db.read() as conn:
+        rows = conn.execute(
+            "SELECT org_id FROM routes WHERE notification_id = ? ORDER BY org_id", (notification_id,)
+        ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def post_notification(db: Database, body: Notification, now: datetime) -> NotificationResult:
@@ -1050,6 +1062,7 @@ def post_notification(db: Database, body: Notification, now: datetime) -> Notifi
             )
         if _org_incident_exists(conn, body.id):
             raise IncidentIdTaken(body.id)
+        hubdb.feed_lock(conn)
         conn.execute("INSERT INTO notifications VALUES (?, 1, ?, ?)", (body.id, canonical_json(facts), stamp))
         count = _route_new(conn, facts, stamp, skip=set())
     return NotificationResult(id=body.id, version=1, status=NotificationStatus.CREATED, routed_to=count)
@@ -1079,6 +1092,7 @@ def correct_notification(
                 routed_to=len(routed),
             )
         version = existing["version"] + 1
+        hubdb.feed_lock(conn)
         conn.execute(
             "INSERT INTO notifications VALUES (?, ?, ?, ?)",
             (notification_id, version, canonical_json(facts), stamp),

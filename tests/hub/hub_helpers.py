@@ -2,11 +2,16 @@
 
 Records are built with `cvi_desktop.sharing` (envelope, canonical_json, content_hash), exactly
 as the device builds them, so the tests exercise the real hash contract.
+
+A hub's database (`HubEnv.db`, a `Target`) is a SQLite file path or a `postgresql://` URL; the
+tests read and write its tables through `hub_sql` / `hub_exec`, which go through the hub's own
+`open_database` (`?` placeholders on both engines), never through a SQLite file of their own.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +21,11 @@ import requests
 
 from cvi_desktop.sharing import Audience, RecordKind, canonical_json, content_hash, envelope
 from sync.hub import admin
+from sync.hub.db import open_database
 from sync.hub.server import HubServer
+
+ENGINES = ("sqlite", "postgresql")
+Target = Path | str  # what HubServer, admin.* and open_database take: a file path or a URL
 
 
 class Api:
@@ -211,10 +220,73 @@ def cpd_action(action_type: str, started_at: str) -> dict[str, Any]:
     }
 
 
+# --- the hub's own tables, on either engine ------------------------------------------------------
+
+_open: dict[str, Any] = {}  # PostgreSQL target -> its Database, kept for the module's hub
+
+
+def _database(target: Target) -> Any:
+    """The hub's Database for `target`. A SQLite file is opened afresh each time (a restore
+    replaces the file under a kept connection); a PostgreSQL database is opened once."""
+    key = str(target)
+    if key in _open:
+        return _open[key]
+    db = open_database(target)
+    if db.kind != "sqlite":
+        _open[key] = db
+    return db
+
+
+def _done(db: Any) -> None:
+    if db.kind == "sqlite":
+        db.close()
+
+
+def forget(target: Target) -> None:
+    """Close what `hub_sql`/`hub_exec` kept open for `target` (at the end of its fixture)."""
+    db = _open.pop(str(target), None)
+    if db is not None:
+        db.close()
+
+
+def hub_sql(target: Target, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """The rows of one SELECT on the hub's database, as tuples, seen hub-wide (no organisation)."""
+    db = _database(target)
+    try:
+        with db.read() as conn:
+            rows = conn.execute(sql, tuple(params)).fetchall()
+        return [tuple(row[i] for i in range(len(row))) for row in rows]
+    finally:
+        _done(db)
+
+
+def hub_value(target: Target, sql: str, params: Sequence[Any] = ()) -> Any:
+    """The single value of a one-row, one-column SELECT."""
+    (row,) = hub_sql(target, sql, params)
+    (value,) = row
+    return value
+
+
+def hub_exec(target: Target, sql: str, params: Sequence[Any] = ()) -> None:
+    """One statement in one write transaction on the hub's database (a row as an older hub
+    stored it, straight into the table)."""
+    db = _database(target)
+    try:
+        with db.write() as conn:
+            conn.execute(sql, tuple(params))
+    finally:
+        _done(db)
+
+
+def stored(target: Target, record_id: str) -> int:
+    """How many versions of the record `record_id` the hub holds, in every organisation."""
+    return int(hub_value(target, "SELECT COUNT(*) FROM records WHERE id = ?", (record_id,)))
+
+
 @dataclass
 class HubEnv:
     server: HubServer
-    db: Path
+    db: Target
     tokens: dict[str, str]
 
     @property
@@ -225,7 +297,7 @@ class HubEnv:
         return Api(self.url, self.tokens[name] if name else None)
 
 
-def seed(db: Path) -> dict[str, str]:
+def seed(db: Target) -> dict[str, str]:
     """`north` covers districts 011 and 010, `south` 011 and 007, `east` 012; a token per role."""
     for org, name, districts in (
         ("north", "North Side Peace", ["011", "010"]),

@@ -17,6 +17,7 @@ OPENAPI = Path(__file__).resolve().parents[2] / "sync" / "openapi.json"
 
 
 def test_committed_openapi_is_current(tmp_path):
+    # Engine-free: the OpenAPI document does not depend on where the hub keeps its data.
     app = create_app(tmp_path / "hub.sqlite3")
     try:
         current = app.openapi()

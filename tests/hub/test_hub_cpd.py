@@ -25,8 +25,8 @@ class SetClock:
 
 
 @pytest.fixture(scope="module")
-def clocked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HubEnv, SetClock]]:
-    db = tmp_path_factory.mktemp("hubclock") / "hub.sqlite3"
+def clocked(new_db) -> Iterator[tuple[HubEnv, SetClock]]:
+    db = new_db("hubclock")
     tokens = seed(db)
     clock = SetClock()
     server = HubServer(db, clock=clock).start()

@@ -12,13 +12,22 @@ organisation, and stored rows whose times cannot be read are skipped and counted
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hub_helpers import HubEnv, cpd_action, new_id, notification, own_incident, response_record, seed
+from hub_helpers import (
+    HubEnv,
+    Target,
+    cpd_action,
+    hub_exec,
+    new_id,
+    notification,
+    own_incident,
+    response_record,
+    seed,
+)
 
 from cvi_desktop.monthly import monthly_review
 from sync.hub import service
@@ -37,8 +46,8 @@ class SetClock:
 
 
 @pytest.fixture()
-def hub(tmp_path) -> Iterator[tuple[HubEnv, SetClock]]:
-    db = tmp_path / "hub.sqlite3"
+def hub(new_db) -> Iterator[tuple[HubEnv, SetClock]]:
+    db = new_db("review")
     tokens = seed(db)
     clock = SetClock()
     server = HubServer(db, clock=clock).start()
@@ -184,14 +193,14 @@ def test_a_notification_routed_to_two_organisations_is_one_incident_for_the_city
         assert by_org[org]["covered"] == alone.covered == 1
 
 
-def _insert(db_path, org: str, audience: str, kind: str, record_id: str, data: Any) -> None:
+def _insert(db: Target, org: str, audience: str, kind: str, record_id: str, data: Any) -> None:
     """A row as an older hub stored it, before times were checked: straight into the table."""
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "INSERT INTO records (org_id, audience, kind, id, version, sha256, data, origin,"
-            " server_received_at) VALUES (?, ?, ?, ?, 1, ?, ?, 'device', '2026-11-20T00:00:00+00:00')",
-            (org, audience, kind, record_id, "0" * 64, data if isinstance(data, str) else json.dumps(data)),
-        )
+    hub_exec(
+        db,
+        "INSERT INTO records (org_id, audience, kind, id, version, sha256, data, origin,"
+        " server_received_at) VALUES (?, ?, ?, ?, 1, ?, ?, 'device', '2026-11-20T00:00:00+00:00')",
+        (org, audience, kind, record_id, "0" * 64, data if isinstance(data, str) else json.dumps(data)),
+    )
 
 
 def test_old_poison_rows_are_skipped_and_counted_never_a_500(hub):

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hub_helpers import Api, HubEnv, followup, new_id, own_incident
+from hub_helpers import Api, HubEnv, Target, followup, hub_value, new_id, own_incident
 from test_hub_upgrade import make_v1
 
 from sync.hub import admin
@@ -49,14 +49,12 @@ def body(cursor: str) -> list[str]:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode().split(":", 4)
 
 
-def key(db: Path) -> bytes:
-    with sqlite3.connect(db) as conn:
-        return bytes.fromhex(conn.execute("SELECT value FROM meta WHERE key = 'cursor_key'").fetchone()[0])
+def key(db: Target) -> bytes:
+    return bytes.fromhex(hub_value(db, "SELECT value FROM meta WHERE key = 'cursor_key'"))
 
 
-def generation(db: Path) -> str:
-    with sqlite3.connect(db) as conn:
-        return str(conn.execute("SELECT value FROM meta WHERE key = 'cursor_generation'").fetchone()[0])
+def generation(db: Target) -> str:
+    return str(hub_value(db, "SELECT value FROM meta WHERE key = 'cursor_generation'"))
 
 
 def write(api: Api, n: int) -> list[str]:
@@ -185,6 +183,8 @@ def test_every_org_pages_gap_free_while_several_orgs_write_at_once(hub):
 
 
 # --- an existing hub file (schema 2) ------------------------------------------------------------
+# SQLite only: these are about upgrading a SQLite file written by an older hub (PostgreSQL
+# databases start at the current schema).
 
 
 def legacy_cursor(epoch: str, seq: int, gen: str = "0") -> str:
@@ -220,6 +220,7 @@ def make_v2(path: Path) -> None:
     conn.close()
 
 
+@pytest.mark.sqlite_only("upgrades a schema-2 SQLite file")
 def test_a_schema_2_file_is_upgraded_and_old_cursors_still_work(tmp_path):
     path = tmp_path / "v2.sqlite3"
     make_v2(path)
@@ -260,6 +261,7 @@ def test_a_schema_2_file_is_upgraded_and_old_cursors_still_work(tmp_path):
             assert conn.execute("SELECT COUNT(*) FROM changes WHERE org_seq = 0").fetchone()[0] == 0
 
 
+@pytest.mark.sqlite_only("upgrades a schema-2 SQLite file")
 def test_a_failed_upgrade_from_schema_2_leaves_the_file_wholly_old(tmp_path, monkeypatch):
     path = tmp_path / "v2.sqlite3"
     make_v2(path)

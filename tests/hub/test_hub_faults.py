@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-from hub_helpers import action, new_id, own_incident
+from hub_helpers import action, new_id, own_incident, stored
 
 pytestmark = pytest.mark.timeout(30)
-
-
-def count(db, record_id: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT COUNT(*) FROM records WHERE id = ?", (record_id,)).fetchone()[0]
 
 
 def test_fail_next_then_ok_and_nothing_stored(hub):
@@ -21,7 +15,7 @@ def test_fail_next_then_ok_and_nothing_stored(hub):
     rec = action(own_incident(api))
     hub.server.faults.fail_next(status=500, times=2)
     assert [api.push(rec).status_code for _ in range(3)] == [500, 500, 200]
-    assert count(hub.db, rec["id"]) == 1
+    assert stored(hub.db, rec["id"]) == 1
 
 
 def test_retry_after(hub):
@@ -46,7 +40,7 @@ def test_forbid_and_poison_and_size(hub):
     hub.server.faults.poison(poison["id"])
     others = [action(new_id()) for _ in range(3)]
     assert api.push(*others, poison).status_code == 400
-    assert all(count(hub.db, r["id"]) == 0 for r in others)
+    assert all(stored(hub.db, r["id"]) == 0 for r in others)
     assert api.push(*others).status_code == 200
     hub.server.faults.limit_body(500)
     assert api.push(*[action(new_id()) for _ in range(3)]).status_code == 413
@@ -60,7 +54,7 @@ def test_omit_results_still_commits(hub):
     hub.server.faults.omit_results(recs[1]["id"])
     results = api.results(*recs)
     assert [r["id"] for r in results] == [recs[0]["id"], recs[2]["id"]]
-    assert count(hub.db, recs[1]["id"]) == 1
+    assert stored(hub.db, recs[1]["id"]) == 1
 
 
 def test_garbled_200_after_commit(hub):
@@ -71,11 +65,11 @@ def test_garbled_200_after_commit(hub):
     assert response.status_code == 200
     with pytest.raises(json.JSONDecodeError):
         json.loads(response.text)
-    assert count(hub.db, rec["id"]) == 1
+    assert stored(hub.db, rec["id"]) == 1
     assert api.results(rec)[0]["status"] == "duplicate"
 
 
-def test_faults_over_http_only_with_test_hooks_and_an_admin_token(hub, tmp_path):
+def test_faults_over_http_only_with_test_hooks_and_an_admin_token(hub, new_db):
     api = hub.api("north_staff")
     hooks = hub.api("admin")
     assert hooks.post("/v1/test/faults", json={"fault": "fail_next", "status": 502}).status_code == 200
@@ -99,14 +93,17 @@ def test_faults_over_http_only_with_test_hooks_and_an_admin_token(hub, tmp_path)
     from sync.hub import admin
     from sync.hub.server import HubServer
 
-    with HubServer(tmp_path / "plain.sqlite3") as server:  # hooks are off by default
+    plain = new_db("plain")
+    with HubServer(plain) as server:  # hooks are off by default
         from hub_helpers import Api
 
-        token = admin.create_token(server.db_path, "admin")
+        token = admin.create_token(plain, "admin")
         assert Api(server.url, token).post("/v1/test/faults", json={"fault": "clear"}).status_code == 404
         assert Api(server.url, token).post("/v1/test/epoch").status_code == 404
 
 
+# SQLite only: admin.backup / admin.restore copy the hub's SQLite file.
+@pytest.mark.sqlite_only("admin.backup / admin.restore copy the SQLite file")
 def test_restore_from_backup_loses_recent_rows_and_changes_epoch(hub, tmp_path):
     from sync.hub import admin
 
@@ -121,6 +118,6 @@ def test_restore_from_backup_loses_recent_rows_and_changes_epoch(hub, tmp_path):
     new_epoch = admin.restore(tmp_path / "backup.sqlite3", hub.db)
     assert api.get("/v1/health").json()["epoch"] == new_epoch != before
     assert api.get("/v1/sync/pull", params={"cursor": cursor}).status_code == 410
-    assert count(hub.db, lost["id"]) == 0
+    assert stored(hub.db, lost["id"]) == 0
     # The client re-pushes what the hub may have lost: idempotent for what survived.
     assert [r["status"] for r in api.results(kept, lost)] == ["duplicate", "applied"]

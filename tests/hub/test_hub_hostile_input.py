@@ -283,15 +283,15 @@ def no_traceback(result: Any) -> None:
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-def test_org_add_enforces_the_api_org_id_pattern(tmp_path, capsys):
-    run, db = InProcess(capsys), str(tmp_path / "hub.sqlite3")
+def test_org_add_enforces_the_api_org_id_pattern(new_db, capsys):
+    run, db = InProcess(capsys), str(new_db("cli"))
     for bad in ("North", "_north", "no rth", "x" * 65, "n\u0661"):
         no_traceback(run("org", "add", bad, "Name", "--db", db))
     assert run("org", "add", "north-1", "North", "--db", db).returncode == 0
 
 
-def test_admin_cli_prints_one_line_never_a_traceback(tmp_path, capsys):
-    run, db = InProcess(capsys), str(tmp_path / "hub.sqlite3")
+def test_admin_cli_prints_one_line_never_a_traceback(new_db, tmp_path, capsys):
+    run, db = InProcess(capsys), str(new_db("cli"))
     assert run("org", "add", "north", "North", "--db", db).returncode == 0
     no_traceback(run("token", "revoke", "9" * 30, "--db", db))
     overflow = tmp_path / "overflow.json"

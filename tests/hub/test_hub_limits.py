@@ -16,8 +16,8 @@ pytestmark = pytest.mark.timeout(30)
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubEnv]:
-    db = tmp_path_factory.mktemp("hubsmall") / "hub.sqlite3"
+def small(new_db) -> Iterator[HubEnv]:
+    db = new_db("hubsmall")
     tokens = seed(db)
     config = HubConfig(max_body_bytes=20_000, max_batch_records=10)
     server = HubServer(db, config=config).start()

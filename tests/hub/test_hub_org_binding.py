@@ -13,7 +13,6 @@ covers 011 and 010, `south` 011 and 007, `east` 012) and their tokens:
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -25,12 +24,14 @@ from hub_helpers import (
     action,
     cpd_action,
     followup,
+    hub_exec,
     new_id,
     notification,
     own_incident,
     record,
     response_record,
     seed,
+    stored,
 )
 
 from sync.hub import admin
@@ -51,8 +52,8 @@ class SetClock:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HubEnv, SetClock]]:
-    db = tmp_path_factory.mktemp("hubbinding") / "hub.sqlite3"
+def env(new_db) -> Iterator[tuple[HubEnv, SetClock]]:
+    db = new_db("hubbinding")
     tokens = seed(db)
     # East has no supervisor in the seed; CPD's response records need one.
     tokens["east_sup"] = admin.create_token(db, "supervisor", org_id="east", staff_id="es")
@@ -102,11 +103,6 @@ def every_kind(incident: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 FIELDS = ["data.incident_id"] * 4 + ["data.incident.id"]
-
-
-def stored(db: Any, record_id: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM records WHERE id = ?", (record_id,)).fetchone()[0])
 
 
 def cpd_records_for(hub: HubEnv, incident_id: str) -> list[dict[str, Any]]:
@@ -242,12 +238,13 @@ def test_records_stored_before_the_binding_count_for_no_one_else(env):
     hub, clock = env
     x = post(hub, clock, "2025-05-10T14:10:00+00:00", note_at("012", "2025-05-10T14:00:00+00:00"))
     forged = response_record(x, [cpd_action("hospital", "2025-05-10T14:11:00+00:00")])
-    with sqlite3.connect(hub.db) as conn:  # exactly what the old hub stored for such a push
-        conn.execute(
-            "INSERT INTO records (org_id, audience, kind, id, version, sha256, data, origin,"
-            " server_received_at) VALUES ('north', 'cpd', 'response_record', ?, 1, ?, json(?), 'device', ?)",
-            (forged["id"], forged["sha256"], json.dumps(forged["data"]), "2025-05-11T00:00:00+00:00"),
-        )
+    hub_exec(  # exactly what the old hub stored for such a push
+        hub.db,
+        "INSERT INTO records (org_id, audience, kind, id, version, sha256, data, origin,"
+        " server_received_at) VALUES ('north', 'cpd', 'response_record', ?, 1, ?, ?, 'device', ?)",
+        (forged["id"], forged["sha256"], json.dumps(forged["data"], separators=(",", ":")),
+         "2025-05-11T00:00:00+00:00"),
+    )
     assert not cpd_records_for(hub, x["id"])
     figures = monthly(hub, "2025-05")["012"]
     assert (figures["incidents"], figures["covered"], figures["response_latency"]["n"]) == (1, 0, 0)

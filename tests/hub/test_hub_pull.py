@@ -194,7 +194,7 @@ def test_long_poll_times_out_empty_with_the_same_position(hub):
 def test_long_poll_sees_writes_from_another_process(hub):
     from sync.hub import service
     from sync.hub.app import utc_now
-    from sync.hub.db import Database
+    from sync.hub.db import open_database
     from sync.protocol import Notification
 
     east = hub.api("east_staff")
@@ -207,8 +207,8 @@ def test_long_poll_sees_writes_from_another_process(hub):
     )
     thread.start()
     time.sleep(0.2)
-    # A separate connection writing the file directly, as `cvi-hub notify --db` does.
-    database = Database(hub.db)
+    # A separate connection writing the database directly, as `cvi-hub notify --db` does.
+    database = open_database(hub.db)
     posted = time.monotonic()
     service.post_notification(database, Notification.model_validate(notification("012")), utc_now())
     database.close()

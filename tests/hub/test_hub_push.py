@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
-from hub_helpers import action, followup, new_id, notification, own_incident, record
+from hub_helpers import action, followup, new_id, notification, own_incident, record, stored
 
 pytestmark = pytest.mark.timeout(30)
-
-
-def rows(db, record_id: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT COUNT(*) FROM records WHERE id = ?", (record_id,)).fetchone()[0]
 
 
 def test_same_key_twice_is_duplicate_and_one_row(hub):
@@ -27,7 +20,7 @@ def test_same_key_twice_is_duplicate_and_one_row(hub):
     # Same batch twice in one request too.
     both = api.results(rec, rec)
     assert [r["status"] for r in both] == ["duplicate", "duplicate"]
-    assert rows(hub.db, rec["id"]) == 1
+    assert stored(hub.db, rec["id"]) == 1
 
 
 def test_same_key_other_content_is_key_reuse(hub):
@@ -39,7 +32,7 @@ def test_same_key_other_content_is_key_reuse(hub):
     assert result["status"] == "rejected"
     assert result["reason"] == "key_reuse"
     assert result["current_version"] == 1
-    assert rows(hub.db, rec["id"]) == 1
+    assert stored(hub.db, rec["id"]) == 1
 
 
 def test_stale_base_version_is_conflict_with_current(hub):
@@ -58,7 +51,7 @@ def test_stale_base_version_is_conflict_with_current(hub):
     # And a version 3 from the stale base is a conflict as well, and is not stored.
     (stale3,) = worker.results(followup(incident, fid, 3, base_version=1))
     assert stale3["status"] == "conflict" and stale3["current_version"] == 2
-    assert rows(hub.db, fid) == 2
+    assert stored(hub.db, fid) == 2
     # From the current base it applies.
     (ok,) = worker.results(followup(incident, fid, 3, base_version=2))
     assert ok["status"] == "applied"
@@ -70,7 +63,7 @@ def test_late_older_version_is_superseded_and_kept(hub):
     assert api.results(followup(incident, fid, 3))[0]["status"] == "applied"
     (late,) = api.results(followup(incident, fid, 2))
     assert late["status"] == "superseded" and late["current_version"] == 3
-    assert rows(hub.db, fid) == 2
+    assert stored(hub.db, fid) == 2
     current = api.get(f"/v1/records/followup/{fid}").json()
     assert current["version"] == 3
 
@@ -91,7 +84,7 @@ def test_one_bad_record_among_many_gets_its_own_result(hub):
     assert any(e["field"] == "data.action_type" for e in results[10]["errors"])
     assert results[11]["status"] == "rejected" and results[11]["id"] is None
     assert results[12]["status"] == "rejected"
-    assert rows(hub.db, bad["id"]) == 0
+    assert stored(hub.db, bad["id"]) == 0
 
 
 @pytest.mark.parametrize("field", ["notes", "risk_basis", "latitude", "participant_name"])
@@ -101,7 +94,7 @@ def test_field_outside_allowlist_is_rejected(hub, field):
     (result,) = api.results(rec)
     assert result["status"] == "rejected" and result["reason"] == "invalid"
     assert any(e["field"] == f"data.{field}" for e in result["errors"])
-    assert rows(hub.db, rec["id"]) == 0
+    assert stored(hub.db, rec["id"]) == 0
 
 
 def test_unknown_envelope_field_kind_and_audience_are_rejected(hub):
@@ -213,7 +206,7 @@ def test_edit_after_own_lost_answer_applies(hub):
     # A base above what the hub has (this laptop's version 4 never arrived) is no conflict either.
     (ahead,) = worker.results(followup(incident, fid, 5, base_version=4, result="met"))
     assert ahead["status"] == "applied", ahead
-    assert rows(hub.db, fid) == 4
+    assert stored(hub.db, fid) == 4
 
 
 def test_another_writers_version_after_the_base_is_still_a_conflict(hub):
@@ -226,7 +219,7 @@ def test_another_writers_version_after_the_base_is_still_a_conflict(hub):
     (stale,) = worker.results(followup(incident, fid, 4, base_version=1, result="mine"))
     assert stale["status"] == "conflict" and stale["current_version"] == 3
     assert stale["current"]["result"] == "sup"
-    assert rows(hub.db, fid) == 3
+    assert stored(hub.db, fid) == 3
 
 
 def test_same_person_on_another_laptop_is_another_writer(hub):
@@ -252,7 +245,7 @@ def test_assign_asked_again_after_a_lost_answer_is_idempotent(hub):
     assert first.status_code == 200 and first.json()["version"] == 2
     again = sup.post(f"/v1/incidents/{note['id']}/assign", json=body)
     assert again.status_code == 200 and again.json()["version"] == 2, again.text
-    assert rows(hub.db, note["id"]) == 2  # no third version (only north covers 010)
+    assert stored(hub.db, note["id"]) == 2  # no third version (only north covers 010)
     # A different assignee from the same stale base is still refused.
     other = sup.post(f"/v1/incidents/{note['id']}/assign", json={"assignee": "n2", "base_version": 1})
     assert other.status_code == 409 and other.json()["current_version"] == 2

@@ -187,9 +187,9 @@ def test_last_synced_at_moves_after_a_sync_call(hub):
     assert seen("w1") == after_pull  # written at most every ~30 s
 
 
-def test_last_synced_at_is_rewritten_after_30_seconds_of_hub_time(tmp_path):
+def test_last_synced_at_is_rewritten_after_30_seconds_of_hub_time(new_db):
     now = [datetime(2026, 12, 1, 12, 0, tzinfo=UTC)]
-    db = tmp_path / "hub.sqlite3"
+    db = new_db("solo")
     admin.create_org(db, "solo", "Solo")
     token = admin.create_token(db, "staff", org_id="solo", staff_id="w1")
     with HubServer(db, clock=lambda: now[0]) as server:

@@ -1,5 +1,6 @@
 """Device-side data with private canaries, and the invariants I1–I5 of sync.md checked against the
-hub's own SQLite file.
+hub's own database (a SQLite file or a PostgreSQL database, read through the hub's
+`open_database`, so the same checks hold on both engines).
 
 Canaries are planted in every share-class-L field (participant names, phones, handles,
 addresses, notes, coordinates, risk basis); I4 scans every byte the proxy saw (and the hub file)
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
+import subprocess
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,10 @@ from cvi_desktop import outbox
 from cvi_desktop.services import casework, incidents, people, responses, reviews
 from cvi_desktop.store import Store
 from sync.engine.core import CURSOR_KEY, EPOCH_KEY
+from sync.hub.db import open_database
+
+ENGINES = ("sqlite", "postgresql")
+Target = Path | str  # what HubServer, admin.* and open_database take: a file path or a URL
 
 CANARY = "Zq9Canary"
 LAT, LON = "41.8765432", "-87.6543219"  # coordinates that must never leave the device
@@ -100,19 +105,62 @@ def hub_assign(hub_url: str, token: str, incident_id: str, assignee: str) -> int
     return int(response.json()["version"])
 
 
+# --- the hub's own tables, on either engine ------------------------------------------------------
+
+_open: dict[str, Any] = {}  # PostgreSQL target -> its Database, kept for the module's hub
+
+
+def _database(target: Target) -> Any:
+    """The hub's Database for `target`. A SQLite file is opened afresh each time (a restore
+    replaces the file under a kept connection); a PostgreSQL database is opened once."""
+    key = str(target)
+    if key in _open:
+        return _open[key]
+    db = open_database(target)
+    if db.kind != "sqlite":
+        _open[key] = db
+    return db
+
+
+def forget(target: Target) -> None:
+    """Close what the peeks below kept open for `target` (at the end of its hub fixture)."""
+    db = _open.pop(str(target), None)
+    if db is not None:
+        db.close()
+
+
+def hub_sql(target: Target, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+    """The rows of one SELECT on the hub's database, as tuples, seen hub-wide (no organisation)."""
+    db = _database(target)
+    try:
+        with db.read() as conn:
+            rows = conn.execute(sql, tuple(params)).fetchall()
+        return [tuple(row[i] for i in range(len(row))) for row in rows]
+    finally:
+        if db.kind == "sqlite":
+            db.close()
+
+
+def hub_value(target: Target, sql: str, params: Any = ()) -> Any:
+    (row,) = hub_sql(target, sql, params)
+    (value,) = row
+    return value
+
+
+RECORD_COLUMNS = ("org_id", "audience", "kind", "id", "version", "base_version", "sha256", "data",
+                  "origin", "token_id", "flag", "server_received_at", "author")
+
+
 # --- invariants --------------------------------------------------------------------------------
 
 
-def hub_rows(hub_db: Path, org: str) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(f"file:{hub_db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute("SELECT * FROM records WHERE org_id = ?", (org,))]
-    finally:
-        conn.close()
+def hub_rows(hub_db: Target, org: str) -> list[dict[str, Any]]:
+    """Every record version the hub stores for `org`, by column name."""
+    rows = hub_sql(hub_db, f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE org_id = ?", (org,))
+    return [dict(zip(RECORD_COLUMNS, row, strict=True)) for row in rows]
 
 
-def check_i1_no_loss(store: Store, hub_db: Path, org: str,
+def check_i1_no_loss(store: Store, hub_db: Target, org: str,
                      expect_quarantined: set[str] = frozenset(),
                      allow_older_quarantined: set[str] = frozenset()) -> None:
     """The hub holds every local record at its latest version (same hash), except exactly the
@@ -135,15 +183,11 @@ def check_i1_no_loss(store: Store, hub_db: Path, org: str,
         f"I1: unexpected quarantine {quarantined}"
 
 
-def check_i2_no_duplicates(hub_db: Path) -> None:
-    conn = sqlite3.connect(f"file:{hub_db}?mode=ro", uri=True)
-    try:
-        dup = conn.execute("SELECT org_id, audience, kind, id, version, count(*) FROM records "
-                           "GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1").fetchall()
-        twice = conn.execute("SELECT record_rowid, count(*) FROM changes GROUP BY 1 HAVING count(*) > 1"
-                             ).fetchall()
-    finally:
-        conn.close()
+def check_i2_no_duplicates(hub_db: Target) -> None:
+    dup = hub_sql(hub_db, "SELECT org_id, audience, kind, id, version, count(*) FROM records "
+                          "GROUP BY org_id, audience, kind, id, version HAVING count(*) > 1")
+    twice = hub_sql(hub_db, "SELECT record_rowid, count(*) FROM changes GROUP BY record_rowid"
+                            " HAVING count(*) > 1")
     assert not dup, f"I2: duplicate keys on the hub {dup[:5]}"
     assert not twice, f"I2: side effect (change) counted twice {twice[:5]}"
 
@@ -159,9 +203,20 @@ def check_i4_private(*blobs: bytes | bytearray) -> None:
             assert canary.encode() not in blob, f"I4: private value {canary!r} left the device"
 
 
-def check_i4_hub_file(hub_db: Path) -> None:
-    for path in hub_db.parent.glob(hub_db.name + "*"):
-        check_i4_private(path.read_bytes())
+def check_i4_hub_file(hub: Any) -> None:
+    """No private value anywhere in what the hub stores: every byte of its SQLite file (and its
+    -wal/-shm), or a full `pg_dump` of its PostgreSQL database."""
+    if hub.pg is None:
+        path = Path(hub.db)
+        files = list(path.parent.glob(path.name + "*"))
+        assert path in files
+        for each in files:
+            check_i4_private(each.read_bytes())
+        return
+    dump = subprocess.run([hub.pg.bin("pg_dump"), "--dbname", str(hub.db)], check=True,
+                          capture_output=True, timeout=60).stdout
+    assert b"records" in dump, dump[:500]  # the dump really holds the hub's tables
+    check_i4_private(dump)
 
 
 def cursor_seq(cursor: str | None) -> int:

@@ -4,6 +4,9 @@ answers "cursor ahead"); either way the laptop sends again what the hub lost.
 Real parts throughout: a hub over HTTP on 127.0.0.1 of its own (restoring must not roll back
 other tests' data), the recording proxy, a real encrypted store, and the real `cvi-hub` command
 (in-process for its messages, as a subprocess where a running `cvi-hub serve` must be detected).
+
+SQLite only, the whole module: a backup here is a copy of the hub's SQLite file, put back by
+`cvi-hub restore` or byte for byte by hand.
 """
 
 from __future__ import annotations
@@ -85,8 +88,8 @@ def test_hub_says_which_410_it_is(solo) -> None:
     hub, team, _, _ = solo
     auth = {"Authorization": f"Bearer {team.tokens['sup']}"}
     epoch = admin.epoch(hub.db)
-    with sqlite3.connect(str(hub.db)) as conn:  # the hub's cursor secret, to make cursors by hand
-        key = bytes.fromhex(conn.execute("SELECT value FROM meta WHERE key = 'cursor_key'").fetchone()[0])
+    # The hub's cursor secret, to make cursors by hand.
+    key = bytes.fromhex(h.hub_value(hub.db, "SELECT value FROM meta WHERE key = 'cursor_key'"))
 
     def cursor_at(epoch: str, generation: str, position: int) -> str:
         return encode_cursor(key, epoch, generation, team.org, position)

@@ -23,7 +23,8 @@ from tests.sync.proxy import Proxy
 
 @pytest.fixture
 def own_hub(tmp_path: Path) -> Iterator[tuple[Hub, Team]]:
-    """A hub of its own: restoring a backup must not roll back other tests' data."""
+    """A hub of its own: restoring a backup must not roll back other tests' data. SQLite only:
+    the backup is a copy of the hub's SQLite file."""
     db = tmp_path / "own-hub.sqlite3"
     admin.create_org(db, "solo", "solo")
     admin.add_coverage(db, "solo", "011")

@@ -133,7 +133,7 @@ def test_notification_to_approval_across_three_laptops(laptops: dict[str, Any], 
         assert f'"{name}"' not in text, name
     assert '"w1"' not in text and '"sup1"' not in text
     h.check_i4_private(proxy.sent)
-    h.check_i4_hub_file(hub.db)
+    h.check_i4_hub_file(hub)
 
 
 def test_has_issues_round_trip_and_late_record_reopens_review(laptops: dict[str, Any], hub: Any) -> None:
