@@ -291,7 +291,11 @@ async def _event_pages(
             # "Last synced" for the staff list: an open stream is a laptop in sync. Written
             # at heartbeats only (a write is a commit: never on the way to the bell).
             service.touch(db, principal, clock())
-        if not known_changed and service.latest_seq(db, org) <= at:
+        # Even when woken for it: a wake may be a second one for a change already sent (a
+        # PostgreSQL NOTIFY echoing this process's own write), and the cheap look at the change
+        # log then saves the organisation's streams a page read each.
+        del known_changed
+        if service.latest_seq(db, org) <= at:
             return None
         now = service.authenticate(db, token)
         if now is None or not now.active or now.token_id != principal.token_id:
