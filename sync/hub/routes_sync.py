@@ -283,9 +283,9 @@ async def _event_pages(
         # Positions are the organisation's own and gap-free (see service.pull).
         return frame, page.cursor, at + len(page.changes), page.has_more
 
-    def next_page(position: str | None, at: int, known_changed: bool, touch: bool, watch: Watch
+    def next_page(position: str | None, at: int, touch: bool, watch: Watch
                   ) -> tuple[bytes, str, int, bool] | None:
-        # Check (only when not woken for it), read and serialise in one trip to a thread: on a
+        # Check, read and serialise in one trip to a thread: on a
         # wake-up each extra hop is a scheduling delay on the way to a waiting laptop's bell.
         if touch:
             # "Last synced" for the staff list: an open stream is a laptop in sync. Written
@@ -294,7 +294,6 @@ async def _event_pages(
         # Even when woken for it: a wake may be a second one for a change already sent (a
         # PostgreSQL NOTIFY echoing this process's own write), and the cheap look at the change
         # log then saves the organisation's streams a page read each.
-        del known_changed
         if service.latest_seq(db, org) <= at:
             return None
         now = service.authenticate(db, token)
@@ -311,13 +310,13 @@ async def _event_pages(
     # A comment first: the client knows at once that the stream is open (nothing else may
     # come for a heartbeat), and a proxy that buffers the start of a response shows itself.
     yield _OPEN
-    check, woken_for_it, touch = True, False, False
+    check, touch = True, False
     touched = time.monotonic()  # by `events`, as the stream opened
     while not notifier.closing:
         woken = notifier.watch(org)  # before the check: a wake during it is not missed
         if check:
             try:
-                found = await anyio.to_thread.run_sync(next_page, cursor, seq, woken_for_it, touch, woken)
+                found = await anyio.to_thread.run_sync(next_page, cursor, seq, touch, woken)
                 touch = False
             except service.CursorGone:
                 return  # a restore or expired cursors: the reconnect is answered 410
@@ -327,7 +326,7 @@ async def _event_pages(
                 frame, cursor, seq, more = found
                 yield frame
                 next_beat = time.monotonic() + heartbeat  # an event shows the connection lives
-                check, woken_for_it = True, more  # more: the next page at once
+                check = True  # and with more, the next page at once
                 if more:
                     continue
         now = time.monotonic()
@@ -338,14 +337,14 @@ async def _event_pages(
             next_beat = now + heartbeat
             touch = now - touched >= _TOUCH_EVERY
             touched = now if touch else touched
-            check, woken_for_it = True, False
+            check = True
             continue
         until = min(next_beat, ends_at)
         if cfg.sse_recheck_seconds is not None:
             until = min(until, now + max(0.01, cfg.sse_recheck_seconds))
         woke = await notifier.wait(until - now, woken)
         # A recheck (not woken, not a heartbeat) looks at the change log cheaply first.
-        check, woken_for_it = woke or cfg.sse_recheck_seconds is not None, woke
+        check = woke or cfg.sse_recheck_seconds is not None
 
 
 @router.get(
