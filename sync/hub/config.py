@@ -57,6 +57,8 @@ class HubConfig:
     # closes after `keep_alive_timeout`; a request body may pause at most `body_timeout` between
     # chunks.
     header_timeout: float = 5.0
+    # The HTTP/1.1 parser: "auto" (httptools if installed, else h11), "httptools" or "h11".
+    http: str = "auto"
     keep_alive_timeout: float = 5.0
     body_timeout: float = 15.0
 

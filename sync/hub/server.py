@@ -16,95 +16,28 @@
 the thread. The same object serves `cvi-hub serve` via `serve_forever()`.
 
 Transport guards (HubConfig): every accepted connection gets TCP_NODELAY; a request head must be
-complete within `header_timeout` (GuardedH11Protocol), an idle kept-alive connection closes after
-`keep_alive_timeout`; body limits and body time-outs are the app's (`sync.hub.app.BodyLimit`).
+complete within `header_timeout` (`transport.py`: httptools when installed, else h11), an idle
+kept-alive connection closes after `keep_alive_timeout`; body limits and body time-outs are the
+app's (`sync.hub.app.BodyLimit`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import admin
 from .app import AuthFailureLimiter, RateLimiter, create_app
 from .config import Clock, HubConfig, Ticks, utc_now
 from .dburl import DbTarget, parse_db
 from .faults import FaultPlan
-
-
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with a deadline for the request head and TCP_NODELAY.
-
-    uvicorn closes a kept-alive connection that stays silent, but a connection that sends half a
-    request line (or nothing at all, on a fresh connection) is kept for ever: a hundred such
-    sockets pin a hundred file descriptors. Here the head must be complete within
-    `header_timeout` seconds of the connection opening, or of the first byte after a response on
-    a kept-alive connection (before that byte uvicorn's own keep-alive timer runs). Use
-    `guarded_protocol(seconds)` for a subclass with another deadline.
-    """
-
-    header_timeout: float = 5.0
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._head_timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        # uvicorn writes a response's head and body in two writes; with Nagle on, the body waits
-        # for the client's delayed ACK (~40 ms per request on a kept-alive connection). asyncio
-        # only sets TCP_NODELAY itself when the socket's proto is IPPROTO_TCP, and inheriting it
-        # from the listening socket is a Linux habit, so set it on every connection here.
-        sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._arm_head_timer()
-
-    def data_received(self, data: bytes) -> None:
-        super().data_received(data)
-        # h11 keeps the client side IDLE until a whole head is parsed. Bytes of a head have come
-        # (uvicorn has just cancelled its keep-alive timer): the rest must follow in time.
-        if self.conn.their_state is h11.IDLE:
-            if self._head_timer is None:
-                self._arm_head_timer()
-        else:
-            self._cancel_head_timer()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_timer()
-        super().connection_lost(exc)
-
-    def _arm_head_timer(self) -> None:
-        self._cancel_head_timer()
-        self._head_timer = self.loop.call_later(self.header_timeout, self._head_timed_out)
-
-    def _cancel_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
-
-    def _head_timed_out(self) -> None:
-        self._head_timer = None
-        # Nothing has been answered on this cycle (no request was parsed), so just close, as
-        # uvicorn's keep-alive time-out does.
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-            self.transport.close()
-
-
-def guarded_protocol(header_timeout: float) -> type[GuardedH11Protocol]:
-    """A GuardedH11Protocol subclass with this head deadline (uvicorn builds protocols itself)."""
-    return type("GuardedH11Protocol", (GuardedH11Protocol,), {"header_timeout": header_timeout})
+from .transport import guarded_protocol
 
 
 class HubServer:
@@ -150,7 +83,7 @@ class HubServer:
     def _bind(self) -> socket.socket:
         # Bind ourselves so port 0 resolves before uvicorn starts and `url` is known at once.
         # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only if it sees that
-        # proto (the protocol class sets it on each connection anyway, see GuardedH11Protocol).
+        # proto (the protocol class sets it on each connection anyway, see transport.py).
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -171,7 +104,8 @@ class HubServer:
             lifespan="on",
             timeout_graceful_shutdown=2,
             timeout_keep_alive=self.config.keep_alive_timeout,  # type: ignore[arg-type]
-            http=guarded_protocol(self.config.header_timeout),
+            http=guarded_protocol(self.config.header_timeout, self.config.http),
+            loop="auto",  # uvloop when installed (it is with the hub's dependencies), else asyncio
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

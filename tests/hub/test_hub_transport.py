@@ -12,15 +12,19 @@ import http.client
 import json
 import selectors
 import socket
+import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 from hub_helpers import HubEnv, notification, seed
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from sync.hub import HubConfig
 from sync.hub.app import AuthFailureLimiter
 from sync.hub.server import HubServer
+from sync.hub.transport import guarded_protocol
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -45,11 +49,8 @@ def ticks() -> Ticks:
     return Ticks()
 
 
-@pytest.fixture(scope="module")
-def guarded(new_db, ticks: Ticks) -> Iterator[HubEnv]:
-    db = new_db("hubguard")
-    tokens = seed(db)
-    config = HubConfig(
+def _guarded_config(http: str = "auto") -> HubConfig:
+    return HubConfig(
         max_request_bytes=SMALL,
         max_body_bytes=PUSH,
         header_timeout=HEAD_TIMEOUT,
@@ -58,12 +59,36 @@ def guarded(new_db, ticks: Ticks) -> Iterator[HubEnv]:
         auth_fail_per_second=0.5,
         auth_fail_burst=5,
         auth_fail_addresses=50,
+        http=http,
     )
-    server = HubServer(db, config=config, ticks=ticks).start()
+
+
+@pytest.fixture(scope="module")
+def guarded(new_db, ticks: Ticks) -> Iterator[HubEnv]:
+    db = new_db("hubguard")
+    tokens = seed(db)
+    server = HubServer(db, config=_guarded_config(), ticks=ticks).start()
     try:
         yield HubEnv(server, db, tokens)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def guarded_h11(new_db, ticks: Ticks) -> Iterator[HubEnv]:
+    """The same guards on the pure-Python parser, the fallback where httptools is missing."""
+    db = new_db("hubguard-h11")
+    server = HubServer(db, config=_guarded_config("h11"), ticks=ticks).start()
+    try:
+        yield HubEnv(server, db, {})
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["httptools", "h11"])
+def either(request: pytest.FixtureRequest, hub: HubEnv) -> HubEnv:
+    """The slow-connection and TCP_NODELAY tests, on each HTTP parser the hub may run."""
+    return hub if request.param == "httptools" else request.getfixturevalue("guarded_h11")
 
 
 @pytest.fixture
@@ -385,14 +410,14 @@ def test_auth_failure_limiter_forgets_refilled_addresses_and_caps_the_rest():
 # --- slow or idle connections ------------------------------------------------------------------
 
 
-def test_a_hundred_half_sent_heads_are_closed_while_others_are_served(hub):
-    socks = [connect(hub) for _ in range(100)]
+def test_a_hundred_half_sent_heads_are_closed_while_others_are_served(either):
+    socks = [connect(either) for _ in range(100)]
     try:
         opened = time.monotonic()
         for sock in socks:
             sock.sendall(b"GET /v1/hea")
         # Meanwhile a normal client is served at once.
-        with connect(hub) as client:
+        with connect(either) as client:
             client.sendall(head("GET", "/v1/health"))
             assert read_reply(client, timeout=HEAD_TIMEOUT).status == 200
         selector = selectors.DefaultSelector()
@@ -419,13 +444,13 @@ def test_a_hundred_half_sent_heads_are_closed_while_others_are_served(hub):
             sock.close()
 
 
-def test_a_silent_new_connection_is_closed(hub):
-    with connect(hub) as sock:
+def test_a_silent_new_connection_is_closed(either):
+    with connect(either) as sock:
         assert closed_by_server(sock, HEAD_TIMEOUT + 5)
 
 
-def test_a_kept_alive_connection_must_finish_its_next_head_in_time(hub):
-    with connect(hub) as sock:
+def test_a_kept_alive_connection_must_finish_its_next_head_in_time(either):
+    with connect(either) as sock:
         for _ in range(2):  # a reused connection keeps working...
             sock.sendall(head("GET", "/v1/health"))
             assert read_reply(sock).status == 200
@@ -436,17 +461,28 @@ def test_a_kept_alive_connection_must_finish_its_next_head_in_time(hub):
 # --- TCP_NODELAY -------------------------------------------------------------------------------
 
 
-def test_every_accepted_connection_has_tcp_nodelay(hub):
-    socks = [connect(hub), connect(hub, "127.0.0.3")]
+def test_every_accepted_connection_has_tcp_nodelay(either):
+    socks = [connect(either), connect(either, "127.0.0.3")]
     try:
         for sock in socks:
             sock.sendall(head("GET", "/v1/health"))
             assert read_reply(sock).status == 200
         ours = {sock.getsockname() for sock in socks}
-        seen = hub.server.connection_options(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        seen = either.server.connection_options(socket.IPPROTO_TCP, socket.TCP_NODELAY)
         assert ours <= set(seen), (ours, seen)
         assert all(seen[address] for address in ours)
         assert all(seen.values())  # and every other open connection too
     finally:
         for sock in socks:
             sock.close()
+
+
+def test_the_hub_runs_on_httptools_and_uvloop_when_installed(hub):
+    """Installed with the hub's dependencies, so a hub that quietly fell back to h11 and asyncio
+    (slower on every request, bench/sync_bench.py) fails here."""
+    assert issubclass(guarded_protocol(1.0), HttpToolsProtocol)
+    if sys.platform != "win32":  # uvloop has no Windows build (pyproject.toml)
+        assert type(hub.server.app.state.notifier.loop).__module__.startswith("uvloop")
+    assert issubclass(guarded_protocol(1.0, "h11"), H11Protocol)
+    with pytest.raises(ValueError, match="http must be one of"):
+        guarded_protocol(1.0, "h2")
