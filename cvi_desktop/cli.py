@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlcipher3
 
-from . import __version__, outbox
+from . import __version__, i18n, outbox
 from .city_data import CityImportResult
 from .cli_recover import add_recover_command
 from .cli_team import add_team_commands
@@ -153,6 +153,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     parser.add_argument("--profile", default=DEMO_PROFILE, help="user profile (default: %(default)s)")
     parser.add_argument("--home", type=Path, default=None, help="data folder (default: the platform's)")
     parser.add_argument("--actor", default=None, help="who is acting, for the audit log")
+    parser.add_argument("--language", choices=i18n.LANGUAGES, default=None,
+                        help="language of the output: the monthly review, labels and messages "
+                             "(default: the terminal's locale, else English)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="seed a fresh demo profile and say where it lives")
@@ -205,6 +208,9 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> i
     """Parse and run one command (the core's or an outer layer's): every error becomes a message
     and an exit code, never a traceback."""
     args = parser.parse_args(argv)
+    # Before anything is opened, so every message of this run is in one language. Codes in
+    # files (exports, the wire) never change with it; only what a person reads does.
+    i18n.set_language(getattr(args, "language", None) or i18n.environment_language())
     try:
         return int(args.handler(args))
     except StorageProblem as exc:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -343,3 +344,18 @@ def accept_language(header: str | None) -> str:
         if code in LANGUAGES and q > best_q:
             best, best_q = code, q
     return best
+
+
+# --- a terminal's choice ------------------------------------------------------------------------
+
+
+def environment_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language a terminal's locale asks for, as gettext reads it: the first of LANGUAGE
+    (its first entry), LC_ALL, LC_MESSAGES and LANG that is set. "es_US.UTF-8" -> "es"; "C",
+    "POSIX" or nothing -> "en". What the command-line tools speak unless told `--language`."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = (env.get(name) or "").split(":")[0].strip()
+        if value:
+            return normalize(value)
+    return DEFAULT

@@ -21,6 +21,12 @@ from tests.memory_keyring import MemoryKeyring
 from tests.pg_server import PgServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The command-line tools speak the terminal's language (i18n.environment_language); the suite's
+# expected output is English unless a test asks for Spanish, on a Spanish machine too.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+if os.environ.get("LANG", "").lower().startswith("es"):
+    os.environ["LANG"] = "C.UTF-8"
 
 TEST_KEY = "5e" * 32
 

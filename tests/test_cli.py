@@ -183,3 +183,44 @@ def test_demo_never_replaces_a_real_profile(home: Path, capsys: pytest.CaptureFi
         assert [s["id"] for s in people.staff(store)] == ["alice"]
     assert main(["--home", str(home), "--profile", "demo", "demo", "--days", "2"]) == 0
     assert main(["--home", str(home), "--profile", "demo", "demo", "--days", "2"]) == 0  # replaced again
+
+
+def test_the_report_speaks_the_terminals_language_or_the_one_asked_for(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cvi_desktop import i18n
+
+    try:
+        assert cli(home, "demo", "--days", "3") == 0
+        capsys.readouterr()
+        assert cli(home, "--language", "es", "report", "--month", "2026-09") == 0
+        assert "Revisión mensual de tiroteos — 2026-09" in capsys.readouterr().out
+        assert cli(home, "--language", "es", "report", "--month", "2026-09", "--format", "csv") == 0
+        assert capsys.readouterr().out.lstrip("\ufeff").startswith("distrito,incidentes,")
+        # No --language: the locale decides, as gettext reads it (LANGUAGE first).
+        monkeypatch.setenv("LANG", "es_US.UTF-8")
+        assert cli(home, "report", "--month", "Sept") == 2
+        assert "no es AAAA-MM" in capsys.readouterr().err
+        monkeypatch.setenv("LANGUAGE", "en_US:es")
+        assert cli(home, "report", "--month", "Sept") == 2
+        assert "is not YYYY-MM" in capsys.readouterr().err
+        # --language beats the locale; exports keep their codes in any language.
+        assert cli(home, "--language", "en", "report", "--month", "2026-09", "--format", "csv") == 0
+        assert capsys.readouterr().out.startswith("district,incidents,")
+        monkeypatch.setenv("LANGUAGE", "es")
+        assert cli(home, "export", "incidents") == 0
+        assert capsys.readouterr().out.lstrip("\ufeff").startswith("id,")
+    finally:
+        i18n.set_language("en")
+
+
+def test_environment_language_reads_the_locale_as_gettext_does() -> None:
+    from cvi_desktop.i18n import environment_language
+
+    assert environment_language({}) == "en"
+    assert environment_language({"LANG": "C.UTF-8"}) == "en"
+    assert environment_language({"LANG": "es_MX.UTF-8"}) == "es"
+    assert environment_language({"LANG": "es_MX.UTF-8", "LC_ALL": "en_US.UTF-8"}) == "en"
+    assert environment_language({"LC_MESSAGES": "es_US", "LANG": "en_US"}) == "es"
+    assert environment_language({"LANGUAGE": "es:en", "LC_ALL": "en_US"}) == "es"
+    assert environment_language({"LANG": "fr_FR.UTF-8"}) == "en"

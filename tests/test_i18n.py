@@ -464,3 +464,57 @@ def test_spanish_pdf_has_no_english_left(tmp_path: Path) -> None:
                      "Respuesta en la escena", "Acercamiento a la familia", "y la tendencia"):
         assert expected in text, expected
     assert "November 2026" in english_text and "Generated 2026-12-01 14:05 (Chicago time)" in english_text
+
+
+def test_a_wheel_install_finds_the_catalog_under_its_prefix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """pyproject's data-files put core_es.json under <prefix>/share/cvi-desktop/translations in a
+    wheel; installed without the source tree, the catalog is read from there."""
+    import sys
+    import tomllib
+
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "data-files"]
+    assert data_files["share/cvi-desktop/translations"] == ["resources/translations/core_es.json"]
+    prefix = tmp_path / "venv"
+    shared = prefix / "share" / "cvi-desktop" / "translations"
+    shared.mkdir(parents=True)
+    shutil.copy(CATALOG, shared / "core_es.json")
+    installed = prefix / "lib" / "python3.11" / "site-packages" / "cvi_desktop" / "i18n.py"
+    monkeypatch.setattr(i18n, "__file__", str(installed))  # no resources/ beside it
+    monkeypatch.setattr(sys, "prefix", str(prefix))
+    i18n.catalog.cache_clear()
+    try:
+        assert i18n.translations_dir() == shared
+        assert i18n.set_language("es") == "es" and i18n.t("Themes") != "Themes"
+    finally:
+        monkeypatch.undo()
+        i18n.catalog.cache_clear()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_chart_titles_stay_inside_the_chart_in_both_languages(language: str) -> None:
+    """A left-aligned title wider than its chart ran past the figure's edge and was cut off in
+    Spanish ("Respuesta: se recibió → primer contacto"); now it wraps onto a second line."""
+    from matplotlib.text import Text
+
+    from cvi_desktop import review_charts
+    from cvi_desktop.monthly import Latency
+
+    i18n.set_language(language)
+    figure = review_charts.Figure(figsize=review_charts.CHART_SIZE, layout="constrained")
+    notify, respond = figure.subplots(1, 2)
+    latency = Latency(values=(1.0, 5.0, 15.0, 30.0, 94.0))
+    for ax, colour, title in ((notify, review_charts.BLUE, "Notification: occurred → received"),
+                              (respond, review_charts.GREEN, "Response: received → first contact")):
+        review_charts._histogram(ax, latency, colour, i18n.t(title))
+    assert review_charts.png(figure).startswith(b"\x89PNG")
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    titles = [c for ax in figure.axes for c in ax.get_children()
+              if isinstance(c, Text) and c.get_text() and c.get_text() == ax.get_title("left")]
+    assert len(titles) == 2
+    for title in titles:
+        box = title.get_window_extent(renderer)
+        assert 0 <= box.x0 and box.x1 <= figure.bbox.x1, (title.get_text(), box)
+    wrapped = ["\n" in title.get_text() for title in titles]
+    assert wrapped == ([False, False] if language == "en" else [False, True])

@@ -213,6 +213,20 @@ def test_cpd_review_in_a_browser(site: HubEnv, tmp_path: Path):
             assert page.url == url + "/cpd/sign-in"
             page.goto(url + "/cpd/review/2026-11")
             assert page.url == url + "/cpd/sign-in"
+
+            # A browser set to Spanish gets the page in Spanish (its Accept-Language), charts too.
+            spanish = browser.new_context(locale="es-US", viewport={"width": 1280, "height": 900})
+            spanish.route("**/*", captured.handler)
+            page = spanish.new_page()
+            _sign_in(page, url, tokens["cpd"])
+            page.goto(url + "/cpd/review/2026-11")
+            page.wait_for_load_state("networkidle")
+            assert page.inner_text("h1") == "Revisión mensual de tiroteos — noviembre de 2026"
+            assert page.get_attribute("html", "lang") == "es"
+            assert page.locator(".facts .big").first.inner_text() == big
+            shot = os.environ.get("CVI_HUB_SCREENSHOT_ES") or str(tmp_path / "hub-es.png")
+            page.screenshot(path=shot, full_page=True)
+            spanish.close()
         finally:
             browser.close()
 
