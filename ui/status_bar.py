@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from .language import core_text
 from .resources import icon
+from .widgets import ElidedLabel
 
 if TYPE_CHECKING:
     from . import operations
@@ -140,7 +141,7 @@ class SyncStatusBar(QStatusBar):
         self.addWidget(self.button, 1)
         # Who is signed in, as the hub knows them: on a shared laptop the wrong profile is the
         # first thing to rule out, and a supervisor's tools depend on it.
-        self.who = QLabel(self)
+        self.who = ElidedLabel(parent=self)  # a long name, role and organisation gives way first
         self.who.setObjectName("hint")
         self.who.setAccessibleName(translate("StatusBar", "Signed in as"))
         # "Demo data", in view all the time the demo runs, so no one takes its made-up

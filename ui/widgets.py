@@ -1,4 +1,5 @@
-"""Small shared widgets: a read-only record table, a "stays on this laptop" banner and a flow layout."""
+"""Small shared widgets: a read-only record table, a "stays on this laptop" banner, a flow layout
+and a one-line label that elides."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -172,3 +174,42 @@ class FlowLayout(QLayout):
             item.setGeometry(QRect(x + shift, y, width, height))
             if grow:
                 shift = spare
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives up its room first: narrower than its text, it ends in "…"
+    and its tooltip carries the whole text. `text()` stays whole (screen readers, tests).
+
+    For texts that vary with the person and the language (a name, a role, an organisation) in
+    a row that must fit a 1024-pixel screen: Spanish made the status bar 1105 pixels wide."""
+
+    elides = True  # for checks that look for cut-off labels: this one is cut off on purpose
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._own_tip = ""
+
+    def setToolTip(self, tip: str) -> None:  # noqa: N802 - Qt's name
+        self._own_tip = tip
+        super().setToolTip(tip)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M" * 6)), hint.height())
+
+    def elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        QLabel.setToolTip(self, self.text() if self.elided() else self._own_tip)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.elided():
+            super().paintEvent(event)
+            return
+        room = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room.width())
+        painter = QPainter(self)
+        self.style().drawItemText(painter, room, int(self.alignment()), self.palette(), self.isEnabled(),
+                                  shown, self.foregroundRole())
