@@ -137,8 +137,13 @@ class Database:
 
     @contextmanager
     def read(self, org: str | None = None) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for several SELECTs."""
+        """A consistent snapshot for several SELECTs. Inside a transaction already open on this
+        thread (a helper such as `latest_seq` called within a pull's read) it reads in that one,
+        as PostgreSQL's nested transaction (a savepoint) does."""
         conn = self.conn()
+        if conn.in_transaction:
+            yield conn
+            return
         conn.execute("BEGIN")
         try:
             yield conn

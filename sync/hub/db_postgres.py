@@ -264,8 +264,14 @@ class PgDatabase:
 
     @contextmanager
     def read(self, org: str | None = None) -> Iterator[PgConn]:
-        """A consistent read-only snapshot for `org` (None: hub-wide)."""
-        with self.conn().transaction(
+        """A consistent read-only snapshot for `org` (None: hub-wide). Inside a transaction
+        already open on this thread (a helper such as `latest_seq` called within a pull's read)
+        it reads in that one, in its scope, as SQLite's `read` does."""
+        conn = self.conn()
+        if conn.in_tx:
+            yield conn
+            return
+        with conn.transaction(
             org=org, scope=None if org is not None else "hub", read_only=True
         ) as conn:
             yield conn

@@ -234,7 +234,8 @@ def touch(db: Database, principal: Principal, now: datetime) -> None:
 def me(db: Database, principal: Principal) -> Me:
     org_name = None
     if principal.org_id is not None:
-        row = db.conn().execute("SELECT name FROM orgs WHERE id = ?", (principal.org_id,)).fetchone()
+        with db.read(org=principal.org_id) as conn:
+            row = conn.execute("SELECT name FROM orgs WHERE id = ?", (principal.org_id,)).fetchone()
         org_name = None if row is None else row["name"]
     return Me(
         org_id=principal.org_id,
@@ -282,7 +283,7 @@ def _staff_out(row: sqlite3.Row) -> StaffOut:
 
 def list_staff(db: Database, org_id: str) -> list[StaffOut]:
     """Everyone in the organisation (deactivated people too), by display name."""
-    with db.read() as conn:
+    with db.read(org=org_id) as conn:
         if not _org_exists(conn, org_id):
             raise UnknownOrg(org_id)
         rows = conn.execute(_STAFF_SELECT + " ORDER BY LOWER(s.display_name), s.id", (org_id,))
@@ -310,7 +311,7 @@ def register_staff(
 
 def upsert_staff(db: Database, org_id: str, staff: StaffIn, now: datetime) -> tuple[StaffOut, bool]:
     """Add a staff member or update one; returns it and whether it was created."""
-    with db.write() as conn:
+    with db.write(org=org_id) as conn:
         if not _org_exists(conn, org_id):
             raise UnknownOrg(org_id)
         created = register_staff(conn, org_id, staff, iso(now))
@@ -320,7 +321,7 @@ def upsert_staff(db: Database, org_id: str, staff: StaffIn, now: datetime) -> tu
 
 def deactivate_staff(db: Database, org_id: str, staff_id: str) -> bool:
     """Deactivate; False if the organisation has no such staff member. Idempotent."""
-    with db.write() as conn:
+    with db.write(org=org_id) as conn:
         if not _org_exists(conn, org_id):
             raise UnknownOrg(org_id)
         cur = conn.execute("UPDATE staff SET active = 0 WHERE org_id = ? AND id = ?", (org_id, staff_id))
@@ -858,19 +859,18 @@ def _decode_legacy(db: Database, cursor: str, org_id: str | None) -> int:
         raise CursorGone("cursor ahead of this hub", "cursor_ahead")
     if org_id is None:
         return -1
-    row = db.conn().execute(
-        "SELECT COALESCE(MAX(org_seq), 0) FROM changes WHERE org_id = ? AND seq <= ?", (org_id, seq)
-    ).fetchone()
+    with db.read(org=org_id) as conn:
+        row = conn.execute(
+            "SELECT COALESCE(MAX(org_seq), 0) FROM changes WHERE org_id = ? AND seq <= ?", (org_id, seq)
+        ).fetchone()
     return int(row[0])
 
 
 def latest_seq(db: Database, org_id: str) -> int:
     """The organisation's newest position in its change log (0: none yet)."""
-    row = (
-        db.conn()
-        .execute("SELECT COALESCE(MAX(org_seq), 0) FROM changes WHERE org_id = ?", (org_id,))
-        .fetchone()
-    )
+    with db.read(org=org_id) as conn:
+        row = conn.execute("SELECT COALESCE(MAX(org_seq), 0) FROM changes WHERE org_id = ?",
+                           (org_id,)).fetchone()
     return int(row[0])
 
 
@@ -917,7 +917,8 @@ def pull(db: Database, principal: Principal, cursor: str | None, limit: int) -> 
 
 
 def get_record(db: Database, principal: Principal, kind: str, record_id: str) -> RecordOut | None:
-    row = _current(db.conn(), principal.org_id or "", "org", kind, record_id)
+    with db.read(org=principal.org_id or "") as conn:
+        row = _current(conn, principal.org_id or "", "org", kind, record_id)
     if row is None:
         return None
     # The same row as a pull change, less the fields that only describe a change.
@@ -1128,7 +1129,7 @@ def assign(
 ) -> RecordOut | None:
     """Supervisor (re)assigns one of their organisation's incidents; None if it is not theirs."""
     assert principal.org_id is not None
-    with db.write() as conn:
+    with db.write(org=principal.org_id) as conn:
         latest = _current(conn, principal.org_id, "org", "incident", incident_id)
         if latest is None:
             return None

@@ -246,3 +246,62 @@ def test_backup_and_restore_round_trip_bumps_the_epoch(db: Any, url: str, pg_ser
     finally:
         restored.close()
 
+
+
+class _OrgScopeOnly:
+    """The database as an organisation's request may use it: any hub-wide transaction (`org`
+    None, or a bare `conn()`) fails the test, so a service call that still ran hub-wide, with
+    only its WHERE filter between organisations, shows here."""
+
+    def __init__(self, db: Any) -> None:
+        self._db = db
+        self.scopes: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    def conn(self) -> Any:
+        raise AssertionError("a hub-wide statement (db.conn()) for an organisation's request")
+
+    def read(self, org: str | None = None) -> Any:
+        assert org, "a hub-wide read for an organisation's request"
+        self.scopes.append(org)
+        return self._db.read(org=org)
+
+    def write(self, org: str | None = None, busy_timeout: float | None = None) -> Any:
+        assert org, "a hub-wide write for an organisation's request"
+        self.scopes.append(org)
+        return self._db.write(org=org, busy_timeout=busy_timeout)
+
+
+def test_every_call_for_an_organisation_runs_in_its_own_scope(db: Any) -> None:
+    """Row-level security backs the WHERE filters only where a transaction says whose it is:
+    everything an organisation's token can ask for (push and pull, the event stream's checks, a
+    record, /v1/me, assignment, the staff list) runs as that organisation, never hub-wide."""
+    from datetime import UTC, datetime
+
+    from sync import protocol as p
+    from tests.hub.hub_helpers import notification
+
+    now = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    admin.add_coverage(db, "acme", "011")
+    admin.add_staff(db, "acme", "sup", "Sam Supervisor", "supervisor")
+    admin.add_staff(db, "acme", "w1", "Wanda Worker")
+    note = p.Notification.model_validate(notification("011"))
+    service.post_notification(db, note, now)  # CPD's work: hub-wide by nature
+    sup = service.Principal(1, p.TokenRole.SUPERVISOR, "acme", "sup")
+    scoped = _OrgScopeOnly(db)
+
+    page = service.pull(scoped, sup, None, 100)
+    assert [c.id for c in page.changes] == [note.id]
+    assert service.decode_cursor(scoped, page.cursor, "acme") == service.latest_seq(scoped, "acme") == 1
+    assert service.pull(scoped, sup, page.cursor, 100).changes == []  # checks the cursor inside its read
+    assert service.get_record(scoped, sup, "incident", note.id) is not None
+    assert service.me(scoped, sup).org_name == "Acme"
+    assigned = service.assign(scoped, sup, note.id, "w1", 1, now)
+    assert assigned is not None and assigned.data["assignee"] == "w1"
+    assert {s.id for s in service.list_staff(scoped, "acme")} == {"sup", "w1"}
+    service.upsert_staff(scoped, "acme", p.StaffIn(id="w2", display_name="Will Worker"), now)
+    assert service.deactivate_staff(scoped, "acme", "w2")
+    service.touch(scoped, sup, now)
+    assert set(scoped.scopes) == {"acme"}
