@@ -200,8 +200,15 @@ class ElidedLabel(QLabel):
     def elided(self) -> bool:
         return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
 
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self._tip()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
+        self._tip()
+
+    def _tip(self) -> None:
         QLabel.setToolTip(self, self.text() if self.elided() else self._own_tip)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name

@@ -400,3 +400,19 @@ def test_team_caseload_names_keep_their_room(make_session, make_window, qtbot, l
     needed = max(table.fontMetrics().horizontalAdvance(n) for n in names)
     assert table.columnWidth(0) >= needed, (table.columnWidth(0), needed, names)
     team.close()
+
+
+def test_an_eliding_label_keeps_its_whole_text_in_reach(qtbot) -> None:
+    from ui.widgets import ElidedLabel
+
+    label = ElidedLabel("Renee Williams · Supervisor · Demo Outreach Collective")
+    qtbot.addWidget(label)
+    label.setToolTip("Signed in as")
+    label.resize(80, 20)
+    label.show()
+    qtbot.wait(10)
+    assert label.minimumSizeHint().width() < label.sizeHint().width()  # it may get narrow
+    assert label.elided() and label.toolTip() == label.text()  # the whole text is a hover away
+    label.setText("Renee")  # fits now: its own tooltip is back
+    assert not label.elided() and label.toolTip() == "Signed in as"
+    assert label.grab().width() == 80  # and it paints in the room it has
