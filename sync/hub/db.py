@@ -50,6 +50,7 @@ from .migrations import (  # re-exported: tests and tools reach the SQLite steps
     _UPGRADES,
     SCHEMA_VERSION,
     SQLITE_SCHEMA,
+    MetaReads,
     SchemaTooNew,
     _upgrade_1_to_2,
     _upgrade_2_to_3,
@@ -90,7 +91,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Database:
+class Database(MetaReads):
     """Thread-local connections to one hub file. Safe to share across threads."""
 
     kind = "sqlite"
@@ -149,15 +150,6 @@ class Database:
             yield conn
         finally:
             conn.execute("COMMIT")
-
-    def meta(self, key: str) -> str | None:
-        row = self.conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def epoch(self) -> str:
-        value = self.meta("epoch")
-        assert value is not None
-        return value
 
     def listen(self, callback: Callable[[str | None], None]) -> bool:
         """No cross-process notifications on SQLite: the app keeps polling (returns False)."""

@@ -38,6 +38,7 @@ from psycopg import errors as pg_errors
 
 from . import migrations
 from .dburl import redact
+from .migrations import MetaReads
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ def connect(url: str, as_app: bool = True) -> PgConn:
     return PgConn(raw)
 
 
-class PgDatabase:
+class PgDatabase(MetaReads):
     """Thread-local PostgreSQL connections to one hub database. Safe to share across threads."""
 
     kind = "postgresql"
@@ -275,15 +276,6 @@ class PgDatabase:
             org=org, scope=None if org is not None else "hub", read_only=True
         ) as conn:
             yield conn
-
-    def meta(self, key: str) -> str | None:
-        row = self.conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def epoch(self) -> str:
-        value = self.meta("epoch")
-        assert value is not None
-        return value
 
     def listen(self, callback: Callable[[str | None], None]) -> bool:
         """Call `callback(org_id)` for every change committed by any hub process on this

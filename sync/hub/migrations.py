@@ -9,7 +9,7 @@ transaction, recording each in `schema_migrations (version, name, applied_at)` a
 An empty database gets the current schema in one go (SQLITE_SCHEMA, or the PostgreSQL baseline)
 and every step is recorded as applied. SQLite files of schema 1 and 2 (made before PostgreSQL
 existed) upgrade through the explicit steps; a PostgreSQL database starts at schema 3, so the
-earlier steps have no PostgreSQL body.
+earlier steps have no PostgreSQL body. `MetaReads` reads the `meta` rows for both stores.
 
 PostgreSQL (docs/HUB_POSTGRESQL.md): the runner runs as the URL's user, who owns the tables; it
 creates the NOLOGIN role `cvi_hub_app` with only DML grants, and row-level security policies on
@@ -422,3 +422,20 @@ def run_postgres(conn: Any) -> None:
         _seed_meta(conn)
         # Grants and policies after every run: a step may add a table; this is idempotent.
         _pg_security(conn)
+
+
+class MetaReads:
+    """The hub's `meta` rows (epoch, cursor key, ...) through a store's `conn()`: the same SQL
+    on both engines, so both stores inherit it."""
+
+    def conn(self) -> Any:
+        raise NotImplementedError
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def epoch(self) -> str:
+        value = self.meta("epoch")
+        assert value is not None
+        return value

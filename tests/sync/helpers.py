@@ -23,10 +23,9 @@ from cvi_desktop import outbox
 from cvi_desktop.services import casework, incidents, people, responses, reviews
 from cvi_desktop.store import Store
 from sync.engine.core import CURSOR_KEY, EPOCH_KEY
-from sync.hub.db import open_database
+from tests.hub_tables import Target, forget, hub_sql, hub_value  # noqa: F401 - re-exported
 
 ENGINES = ("sqlite", "postgresql")
-Target = Path | str  # what HubServer, admin.* and open_database take: a file path or a URL
 
 CANARY = "Zq9Canary"
 LAT, LON = "41.8765432", "-87.6543219"  # coordinates that must never leave the device
@@ -103,48 +102,6 @@ def hub_assign(hub_url: str, token: str, incident_id: str, assignee: str) -> int
                              headers={"Authorization": f"Bearer {token}"}, json={"assignee": assignee})
     assert response.status_code == 200, response.text
     return int(response.json()["version"])
-
-
-# --- the hub's own tables, on either engine ------------------------------------------------------
-
-_open: dict[str, Any] = {}  # PostgreSQL target -> its Database, kept for the module's hub
-
-
-def _database(target: Target) -> Any:
-    """The hub's Database for `target`. A SQLite file is opened afresh each time (a restore
-    replaces the file under a kept connection); a PostgreSQL database is opened once."""
-    key = str(target)
-    if key in _open:
-        return _open[key]
-    db = open_database(target)
-    if db.kind != "sqlite":
-        _open[key] = db
-    return db
-
-
-def forget(target: Target) -> None:
-    """Close what the peeks below kept open for `target` (at the end of its hub fixture)."""
-    db = _open.pop(str(target), None)
-    if db is not None:
-        db.close()
-
-
-def hub_sql(target: Target, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
-    """The rows of one SELECT on the hub's database, as tuples, seen hub-wide (no organisation)."""
-    db = _database(target)
-    try:
-        with db.read() as conn:
-            rows = conn.execute(sql, tuple(params)).fetchall()
-        return [tuple(row[i] for i in range(len(row))) for row in rows]
-    finally:
-        if db.kind == "sqlite":
-            db.close()
-
-
-def hub_value(target: Target, sql: str, params: Any = ()) -> Any:
-    (row,) = hub_sql(target, sql, params)
-    (value,) = row
-    return value
 
 
 RECORD_COLUMNS = ("org_id", "audience", "kind", "id", "version", "base_version", "sha256", "data",

@@ -4,7 +4,10 @@ Each fault applies to the next `times` requests whose first bytes contain `match
 b"POST /v1/sync/push"); everything else is forwarded untouched. Faults:
 - refuse: stop listening (connection refused) until `heal()`;
 - stall: take the request, never forward it (the client's read time-out fires);
-- cut_response: forward the request, then close after `after` bytes of the response;
+- cut_response: forward the request, then close after `after` bytes of the response's first
+  piece (on an event stream that is the response head);
+- cut_at: forward the response until `after` bytes in all, however the hub's writes arrive,
+  then reset (inside an event stream's event);
 - reset_request: forward `after` bytes of the request, then reset both sides (RST);
 - delay: sleep `seconds` before forwarding each chunk, both ways.
 """
@@ -27,6 +30,18 @@ class Fault:
     times: int = 1
     after: int = 0
     seconds: float = 0.0
+
+
+def _cut_length(fault: Fault | None, out: int, size: int) -> int | None:
+    """How much of a response chunk goes through before the reset (None: all of it, no reset),
+    `out` bytes having gone before it."""
+    if fault is None:
+        return None
+    if fault.kind == "cut_response":
+        return max(0, fault.after - out)
+    if fault.kind == "cut_at" and out + size >= fault.after:
+        return fault.after - out
+    return None
 
 
 def _rst(sock: socket.socket) -> None:
@@ -173,8 +188,9 @@ class Proxy:
             assert fault is None or isinstance(fault, Fault)
             if fault is not None and fault.kind == "delay":
                 time.sleep(fault.seconds)
-            if fault is not None and fault.kind == "cut_response":
-                chunk = chunk[: max(0, fault.after - out)]
+            cut = _cut_length(fault, out, len(chunk))
+            if cut is not None:
+                chunk = chunk[:cut]
                 with self._lock:
                     self.received += chunk
                 try:

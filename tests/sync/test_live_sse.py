@@ -34,7 +34,7 @@ from sync.credentials import keyring_token_source
 from sync.engine import LiveListener, SyncService
 from sync.engine import events as ev
 from tests.sync import helpers as h
-from tests.sync.proxy import Fault, Proxy, _rst
+from tests.sync.proxy import Proxy
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -180,48 +180,9 @@ def test_a_hub_that_refuses_the_stream_gets_the_long_poll(device, live_hub, team
 # --- faults on the stream ----------------------------------------------------------------------
 
 
-class CuttingProxy(Proxy):
-    """The recording proxy with one more fault, "cut_at": forward the response until `after`
-    bytes in all (however the hub's writes arrive), then reset the connection. The shared
-    proxy's `cut_response` cuts inside the first piece the hub writes, which on a stream is
-    the response head, before any event."""
-
-    def _down(self, upstream: socket.socket, client: socket.socket, state: dict[str, object]) -> None:
-        while True:
-            try:
-                chunk = upstream.recv(65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            fault = state["fault"]
-            out = int(state["out"])  # type: ignore[call-overload]
-            if isinstance(fault, Fault) and fault.kind == "cut_at" and out + len(chunk) >= fault.after:
-                chunk = chunk[: fault.after - out]
-                with self._lock:
-                    self.received += chunk
-                try:
-                    client.sendall(chunk)
-                finally:
-                    _rst(client)
-                    _rst(upstream)
-                return
-            state["out"] = out + len(chunk)
-            with self._lock:
-                self.received += chunk
-            try:
-                client.sendall(chunk)
-            except OSError:
-                break
-        try:
-            client.close()
-        except OSError:
-            pass
-
-
 @pytest.fixture
-def cutting(live_hub: Any) -> Iterator[CuttingProxy]:
-    proxy = CuttingProxy(live_hub.server.port)
+def cutting(live_hub: Any) -> Iterator[Proxy]:
+    proxy = Proxy(live_hub.server.port)
     yield proxy
     proxy.close()
 
