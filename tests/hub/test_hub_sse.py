@@ -24,12 +24,13 @@ from typing import Any
 
 import pytest
 import requests
-from hub_helpers import Api, HubEnv, Target, notification, open_database, own_incident, seed
+from hub_helpers import Api, HubEnv, Target, notification, own_incident, seed
 
 from sync import protocol as p
 from sync.hub import HubConfig, admin, routes_sync
 from sync.hub import service as hub_service
 from sync.hub.config import utc_now
+from sync.hub.db import open_database
 from sync.hub.deps import Notifier
 from sync.hub.server import HubServer
 
